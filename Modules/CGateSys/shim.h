@@ -1,0 +1,126 @@
+// System-call shims for gatefs's syscall funnel (GateSystem).
+//
+// Swift's Glibc module is built without _GNU_SOURCE, so it cannot see
+// O_PATH, AT_EMPTY_PATH, statx, openat2, getdents64 or POSIX_SPAWN_SETSID,
+// and it cannot call variadic functions such as syscall(2). These small
+// inline wrappers expose exactly what gatefs needs. Never define
+// _GNU_SOURCE here: it breaks clean builds (fd_set redefinition).
+#ifndef GATEFS_CGATESYS_SHIM_H
+#define GATEFS_CGATESYS_SHIM_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <unistd.h>
+#include <linux/openat2.h>
+#include <linux/stat.h>
+
+static const int gatefs_O_PATH = 010000000;        // O_PATH on every Linux arch we build for
+static const int gatefs_O_NOFOLLOW = O_NOFOLLOW;
+static const int gatefs_O_DIRECTORY = O_DIRECTORY;
+static const int gatefs_O_CLOEXEC = O_CLOEXEC;
+static const int gatefs_AT_EMPTY_PATH = 0x1000;
+static const int gatefs_AT_SYMLINK_NOFOLLOW = AT_SYMLINK_NOFOLLOW;
+static const int gatefs_AT_NO_AUTOMOUNT = 0x800;
+static const uint64_t gatefs_RESOLVE_BENEATH = RESOLVE_BENEATH;
+static const uint64_t gatefs_RESOLVE_NO_SYMLINKS = RESOLVE_NO_SYMLINKS;
+static const uint64_t gatefs_RESOLVE_NO_MAGICLINKS = RESOLVE_NO_MAGICLINKS;
+static const uint64_t gatefs_RESOLVE_NO_XDEV = RESOLVE_NO_XDEV;
+static const short gatefs_POSIX_SPAWN_SETSID = 0x80;
+static const uint64_t gatefs_STATX_ATTR_MOUNT_ROOT = 0x00002000;
+
+/// openat2(2) through syscall(2): glibc has no wrapper.
+static inline int gatefs_openat2(int dirfd, const char *path, uint64_t flags,
+                                 uint64_t mode, uint64_t resolve) {
+    struct open_how how;
+    memset(&how, 0, sizeof how);
+    how.flags = flags;
+    how.mode = mode;
+    how.resolve = resolve;
+    return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+}
+
+/// The fields of statx(2) that gatefs uses, flattened for Swift.
+struct gatefs_statx {
+    uint64_t dev;        // makedev(stx_dev_major, stx_dev_minor)
+    uint64_t ino;
+    uint64_t mount_id;
+    uint64_t attributes;
+    uint64_t attributes_mask;
+};
+
+/// statx(2) through syscall(2), reduced to identity and mount facts.
+static inline int gatefs_statx_identity(int dirfd, const char *path, int flags,
+                                        struct gatefs_statx *out) {
+    struct statx sx;
+    memset(&sx, 0, sizeof sx);
+    int rc = (int)syscall(SYS_statx, dirfd, path, flags,
+                          STATX_INO | 0x00001000U /* STATX_MNT_ID */, &sx);
+    if (rc != 0) return rc;
+    uint64_t maj = sx.stx_dev_major, min = sx.stx_dev_minor;   // glibc's makedev()
+    out->dev = ((maj & 0x00000fffULL) << 8) | ((maj & 0xfffff000ULL) << 32) |
+               (min & 0x000000ffULL) | ((min & 0xffffff00ULL) << 12);
+    out->ino = sx.stx_ino;
+    out->mount_id = (sx.stx_mask & 0x00001000U) ? sx.stx_mnt_id : 0;
+    out->attributes = sx.stx_attributes;
+    out->attributes_mask = sx.stx_attributes_mask;
+    return 0;
+}
+
+/// getdents64(2) through syscall(2).
+static inline long gatefs_getdents64(int fd, void *buf, size_t len) {
+    return syscall(SYS_getdents64, fd, buf, len);
+}
+
+/// Walks one linux_dirent64 record in a getdents64 buffer.
+static inline void gatefs_dirent_fields(const void *rec, uint64_t *ino, uint16_t *reclen,
+                                        uint8_t *type, const char **name) {
+    const unsigned char *p = (const unsigned char *)rec;
+    memcpy(ino, p, 8);
+    memcpy(reclen, p + 16, 2);
+    *type = p[18];
+    *name = (const char *)(p + 19);
+}
+
+/// Resets SIGINT, SIGTERM and SIGHUP to their default action and unblocks them.
+/// A process started from a script or from Foundation's Process may inherit
+/// them ignored or blocked; libfuse's handlers are only installed when the
+/// disposition is SIG_DFL, so without this SIGTERM would never unmount.
+static inline int gatefs_reset_termination_signals(void) {
+    int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+    sigset_t set;
+    sigemptyset(&set);
+    for (unsigned i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        signal(sigs[i], SIG_DFL);
+        sigaddset(&set, sigs[i]);
+    }
+    return sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
+/// Ignores SIGPIPE (the audit writer and the ready pipe must see EPIPE, not die).
+static inline void gatefs_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }
+
+/// Resets every signal mask and disposition in a posix_spawn attribute set,
+/// and asks for a new session (POSIX_SPAWN_SETSID) when `setsid` is non-zero.
+static inline int gatefs_spawnattr_init_clean(posix_spawnattr_t *attr, int setsid) {
+    int rc = posix_spawnattr_init(attr);
+    if (rc != 0) return rc;
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    sigdelset(&all, SIGKILL);
+    sigdelset(&all, SIGSTOP);
+    posix_spawnattr_setsigmask(attr, &none);
+    posix_spawnattr_setsigdefault(attr, &all);
+    short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+    if (setsid) flags |= gatefs_POSIX_SPAWN_SETSID;
+    return posix_spawnattr_setflags(attr, flags);
+}
+
+#endif

@@ -1,0 +1,81 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "gatefs",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "gatefs", targets: ["gatefs"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // C modules. Only FuseBridge imports CFuse; only GateSystem imports CGateSys.
+        .systemLibrary(
+            name: "CFuse", path: "Modules/CFuse", pkgConfig: "fuse3",
+            providers: [.apt(["libfuse3-dev", "fuse3"])]),
+        .systemLibrary(name: "CGateSys", path: "Modules/CGateSys"),
+
+        // Policy: pure values and functions, no I/O.
+        .target(name: "GatePolicy", swiftSettings: strict),
+
+        // Config: TOML and the shipped built-in secret list into a PolicySpec.
+        .target(
+            name: "GateConfig",
+            dependencies: ["GatePolicy", .product(name: "TOMLKit", package: "TOMLKit")],
+            swiftSettings: strict,
+            plugins: ["EmbedSecretsPlugin"]),
+
+        // The syscall funnel: typed fds, Errno, EINTR retry.
+        .target(
+            name: "GateSystem",
+            dependencies: ["CGateSys", .product(name: "SystemPackage", package: "swift-system")],
+            swiftSettings: strict),
+
+        // Audit: events, JSONL encoding, the asynchronous writer, reader and verifier.
+        .target(
+            name: "GateAudit",
+            dependencies: ["GateSystem", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
+
+        // Gate: the filesystem operations and the inode table, in Swift types.
+        .target(
+            name: "Gate",
+            dependencies: ["GatePolicy", "GateSystem", "GateAudit"],
+            swiftSettings: strict),
+
+        // FUSE bridge: the only code that touches libfuse's C types.
+        .target(name: "FuseBridge", dependencies: ["Gate", "CFuse", "GateSystem"], swiftSettings: strict),
+
+        // CLI.
+        .executableTarget(
+            name: "gatefs",
+            dependencies: [
+                "GatePolicy", "GateConfig", "GateSystem", "GateAudit", "Gate", "FuseBridge",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+
+        // Embeds config/secrets.toml into GateConfig at build time, so the
+        // readable data file in config/ is the one source of the built-in list.
+        .plugin(
+            name: "EmbedSecretsPlugin", capability: .buildTool(),
+            path: "Sources/EmbedSecretsPlugin"),
+
+        .testTarget(name: "GatePolicyTests", dependencies: ["GatePolicy"], swiftSettings: strict),
+        .testTarget(name: "GateConfigTests", dependencies: ["GateConfig", "GatePolicy"], swiftSettings: strict),
+        .testTarget(name: "GateAuditTests", dependencies: ["GateAudit"], swiftSettings: strict),
+        .testTarget(
+            name: "MountTests", dependencies: ["gatefs", "GateSystem"], swiftSettings: strict),
+    ]
+)
