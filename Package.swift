@@ -45,7 +45,7 @@ let package = Package(
         // Audit: events, JSONL encoding, the asynchronous writer, reader and verifier.
         .target(
             name: "GateAudit",
-            dependencies: ["GateSystem", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
 
         // Gate: the filesystem operations and the inode table, in Swift types.
