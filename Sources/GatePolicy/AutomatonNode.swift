@@ -1,0 +1,17 @@
+/// One state of the rule automaton: a prefix shared by one or more rules.
+struct AutomatonNode: Sendable {
+    /// Children reached by a literal segment.
+    var literalEdges = LiteralTable([])
+    /// Children reached by a glob segment, tested one by one.
+    var patternEdges: [PatternEdge] = []
+    /// The child reached by a `**` segment, or -1. Entering this node also
+    /// enters that child, because `**` may match zero segments.
+    var globstarChild: Int32 = -1
+    /// This node stands for a `**`: it stays live on every step.
+    var isGlobstar = false
+    /// Rules whose last segment ends here, ascending.
+    var terminals: [Int32] = []
+    /// Categories of the rules ending here or anywhere below. A cursor drops
+    /// the node once none of them can change a decision any more.
+    var categoriesBelow = CategorySet()
+}
