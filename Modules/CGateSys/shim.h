@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 #include <linux/openat2.h>
 #include <linux/stat.h>
@@ -33,7 +34,6 @@ static const uint64_t gatefs_RESOLVE_NO_SYMLINKS = RESOLVE_NO_SYMLINKS;
 static const uint64_t gatefs_RESOLVE_NO_MAGICLINKS = RESOLVE_NO_MAGICLINKS;
 static const uint64_t gatefs_RESOLVE_NO_XDEV = RESOLVE_NO_XDEV;
 static const short gatefs_POSIX_SPAWN_SETSID = 0x80;
-static const uint64_t gatefs_STATX_ATTR_MOUNT_ROOT = 0x00002000;
 
 /// openat2(2) through syscall(2): glibc has no wrapper.
 static inline int gatefs_openat2(int dirfd, const char *path, uint64_t flags,
@@ -46,30 +46,42 @@ static inline int gatefs_openat2(int dirfd, const char *path, uint64_t flags,
     return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
 }
 
-/// The fields of statx(2) that gatefs uses, flattened for Swift.
-struct gatefs_statx {
-    uint64_t dev;        // makedev(stx_dev_major, stx_dev_minor)
-    uint64_t ino;
-    uint64_t mount_id;
-    uint64_t attributes;
-    uint64_t attributes_mask;
+/// Everything gatefs needs from statx(2), flattened for Swift: the stat
+/// fields plus the mount id, so one syscall answers both "what is it" and
+/// "does it lie on another mount".
+struct gatefs_stat {
+    uint64_t dev, ino, rdev, size, blocks, mount_id, attributes;
+    uint32_t mode, nlink, uid, gid, blksize;
+    int64_t atime_sec, mtime_sec, ctime_sec;
+    uint32_t atime_nsec, mtime_nsec, ctime_nsec;
 };
 
-/// statx(2) through syscall(2), reduced to identity and mount facts.
-static inline int gatefs_statx_identity(int dirfd, const char *path, int flags,
-                                        struct gatefs_statx *out) {
+static inline uint64_t gatefs_makedev(uint64_t maj, uint64_t min) {   // glibc's makedev()
+    return ((maj & 0x00000fffULL) << 8) | ((maj & 0xfffff000ULL) << 32) |
+           (min & 0x000000ffULL) | ((min & 0xffffff00ULL) << 12);
+}
+
+static inline int gatefs_statx(int dirfd, const char *path, int flags, struct gatefs_stat *out) {
     struct statx sx;
     memset(&sx, 0, sizeof sx);
-    int rc = (int)syscall(SYS_statx, dirfd, path, flags,
-                          STATX_INO | 0x00001000U /* STATX_MNT_ID */, &sx);
+    int rc = (int)syscall(SYS_statx, dirfd, path, flags | 0x800 /* AT_NO_AUTOMOUNT */,
+                          STATX_BASIC_STATS | 0x00001000U /* STATX_MNT_ID */, &sx);
     if (rc != 0) return rc;
-    uint64_t maj = sx.stx_dev_major, min = sx.stx_dev_minor;   // glibc's makedev()
-    out->dev = ((maj & 0x00000fffULL) << 8) | ((maj & 0xfffff000ULL) << 32) |
-               (min & 0x000000ffULL) | ((min & 0xffffff00ULL) << 12);
+    out->dev = gatefs_makedev(sx.stx_dev_major, sx.stx_dev_minor);
+    out->rdev = gatefs_makedev(sx.stx_rdev_major, sx.stx_rdev_minor);
     out->ino = sx.stx_ino;
+    out->size = sx.stx_size;
+    out->blocks = sx.stx_blocks;
     out->mount_id = (sx.stx_mask & 0x00001000U) ? sx.stx_mnt_id : 0;
     out->attributes = sx.stx_attributes;
-    out->attributes_mask = sx.stx_attributes_mask;
+    out->mode = sx.stx_mode;
+    out->nlink = sx.stx_nlink;
+    out->uid = sx.stx_uid;
+    out->gid = sx.stx_gid;
+    out->blksize = sx.stx_blksize;
+    out->atime_sec = sx.stx_atime.tv_sec; out->atime_nsec = sx.stx_atime.tv_nsec;
+    out->mtime_sec = sx.stx_mtime.tv_sec; out->mtime_nsec = sx.stx_mtime.tv_nsec;
+    out->ctime_sec = sx.stx_ctime.tv_sec; out->ctime_nsec = sx.stx_ctime.tv_nsec;
     return 0;
 }
 
@@ -121,6 +133,14 @@ static inline int gatefs_spawnattr_init_clean(posix_spawnattr_t *attr, int setsi
     short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
     if (setsid) flags |= gatefs_POSIX_SPAWN_SETSID;
     return posix_spawnattr_setflags(attr, flags);
+}
+
+static inline long gatefs_fgetxattr(int fd, const char *name, void *value, size_t size) {
+    return (long)fgetxattr(fd, name, value, size);
+}
+
+static inline long gatefs_flistxattr(int fd, char *list, size_t size) {
+    return (long)flistxattr(fd, list, size);
 }
 
 #endif

@@ -12,12 +12,12 @@ struct EmbedSecretsPlugin: BuildToolPlugin {
         let input = context.package.directoryURL.appending(path: "config/secrets.toml")
         let output = context.pluginWorkDirectoryURL.appending(path: "BuiltinSecretsData.swift")
         // A raw string literal with a delimiter that the TOML file cannot contain.
-        let script = """
+        let script = #####"""
             set -e
             if grep -q '"""####' "$1"; then echo "secrets.toml contains the literal delimiter" >&2; exit 1; fi
-            { printf 'let builtinSecretsTOML: String = ####"""\\n'; cat "$1"; printf '\\n"""####\\n'; } > "$2.tmp"
+            { printf 'let builtinSecretsTOML: String = ####"""\n'; cat "$1"; printf '\n"""####\n'; } > "$2.tmp"
             mv "$2.tmp" "$2"
-            """
+            """#####
         return [
             .buildCommand(
                 displayName: "Embedding config/secrets.toml",

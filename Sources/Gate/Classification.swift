@@ -1,0 +1,14 @@
+import GatePolicy
+import GateSystem
+
+/// What the gate decided about one name in one directory.
+enum Classification: Sendable {
+    /// Shown, with its attributes and (for a directory) its policy cursor.
+    case shown(FileStat, PolicyCursor?)
+    /// Exists in the source but hidden; `rule` is the audit rule name.
+    case hidden(rule: String)
+    /// The view's own mountpoint: hidden without touching the name.
+    case mountpoint
+    /// Does not exist in the source.
+    case missing
+}

@@ -1,0 +1,97 @@
+import GateAudit
+import GatePolicy
+import GateSystem
+import Glibc
+import SystemPackage
+
+extension Gate {
+    public func opendir(_ ino: InodeNumber, caller: Caller?) throws(Errno) -> FileHandle {
+        guard let rec = table.record(ino), rec.kind == .directory else { throw Errno(rawValue: ENOTDIR) }
+        let stream = OwnedFD(adopting: try Sys.reopenDirectory(try directoryFD(ino).raw))
+        return handles.insert(OpenDirectory(stream: stream, ino: ino))
+    }
+
+    public func releasedir(_ fh: FileHandle) {
+        _ = handles.removeDirectory(fh)
+    }
+
+    /// Lists a directory from `offset`. `emit` adds one entry to the reply
+    /// and returns false once the reply buffer is full. With `plus`, each
+    /// emitted entry carries a lookup reference; one that did not fit is
+    /// given back at once.
+    ///
+    /// Offsets: 1 is ".", 2 is "..", and 2 + i + 1 follows visible entry i.
+    public func readdir(
+        _ fh: FileHandle, offset: Int64, plus: Bool, caller: Caller?,
+        emit: (_ item: DirectoryItem, _ entry: Entry?, _ attributes: FileStat?) -> Bool
+    ) throws(Errno) {
+        guard let dir = handles.directory(fh), let rec = table.record(dir.ino) else { throw Errno(rawValue: EBADF) }
+        let items = try snapshot(dir, record: rec, restart: offset == 0, caller: caller)
+        var next = offset
+        if next < 1 {
+            let st = FileStat.placeholder(kind: .directory, ino: dir.ino.raw)
+            guard emit(DirectoryItem(name: [0x2E], kind: .directory, nextOffset: 1), nil, st) else { return }
+            next = 1
+        }
+        if next < 2 {
+            let st = FileStat.placeholder(kind: .directory, ino: 0)
+            guard emit(DirectoryItem(name: [0x2E, 0x2E], kind: .directory, nextOffset: 2), nil, st) else { return }
+            next = 2
+        }
+        var i = Int(next - 2)
+        while i < items.count {
+            let item = items[i]
+            let listed = DirectoryItem(name: item.name, kind: item.stat.kind, nextOffset: Int64(i + 3))
+            if plus {
+                let entry = enter(item.name, in: dir.ino, stat: item.stat, cursor: item.cursor)
+                if !emit(listed, entry, entry.attributes) {
+                    forget(entry.ino, count: 1)
+                    return
+                }
+            } else if !emit(listed, nil, nil) {
+                return
+            }
+            i += 1
+        }
+    }
+
+    private func snapshot(
+        _ dir: OpenDirectory, record rec: InodeRecord, restart: Bool, caller: Caller?
+    ) throws(Errno) -> [OpenDirectory.Item] {
+        if !restart, let items = dir.snapshot.withLock({ $0 }) { return items }
+        let parentFD = try directoryFD(dir.ino)
+        guard lseek(dir.stream.raw, 0, SEEK_SET) == 0 else { throw Errno(rawValue: errno) }
+        var names: [[UInt8]] = []
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 8)
+        defer { buffer.deallocate() }
+        while true {
+            let n = try Sys.getdents(dir.stream.raw, into: buffer)
+            if n == 0 { break }
+            Sys.forEachDirent(UnsafeRawBufferPointer(rebasing: buffer[..<n])) { _, _, cname in
+                let name = Array(UnsafeRawBufferPointer(start: cname, count: strlen(cname)))
+                if name != [0x2E] && name != [0x2E, 0x2E] { names.append(name) }
+            }
+        }
+        var items: [OpenDirectory.Item] = []
+        items.reserveCapacity(names.count)
+        for name in names {
+            // A name that vanished or cannot be inspected is left out: fail closed.
+            guard let verdict = try? classify(name, in: dir.ino, parent: rec, parentFD: parentFD),
+                  case .shown(let st, let cursor) = verdict else { continue }
+            items.append(OpenDirectory.Item(name: name, stat: st, cursor: cursor))
+        }
+        dir.snapshot.withLock { $0 = items }
+        audit?.record(.readdir(entries: items.count), path: table.path(of: dir.ino), caller: caller)
+        return items
+    }
+}
+
+extension FileStat {
+    /// Attributes for "." and "..", which carry no lookup reference.
+    static func placeholder(kind: FileKind, ino: UInt64) -> FileStat {
+        FileStat(
+            dev: 0, ino: ino, mode: kind == .directory ? 0o040000 : 0, nlink: 1, uid: 0, gid: 0, rdev: 0,
+            size: 0, blocks: 0, blksize: 0, atime: .init(seconds: 0, nanoseconds: 0),
+            mtime: .init(seconds: 0, nanoseconds: 0), ctime: .init(seconds: 0, nanoseconds: 0), mountID: 0)
+    }
+}

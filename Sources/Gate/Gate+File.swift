@@ -1,0 +1,90 @@
+import GateAudit
+import GatePolicy
+import GateSystem
+import Glibc
+import SystemPackage
+
+extension Gate {
+    /// Opens a regular file for reading. The name is resolved again relative
+    /// to its parent's verified descriptor, without following symlinks, and
+    /// the opened file must be the very file lookup approved: a swap between
+    /// lookup and open (a symlink, a hard link to a secret, a FIFO) fails.
+    public func open(_ ino: InodeNumber, flags: Int32, caller: Caller?) throws(Errno) -> FileHandle {
+        let access = flags & O_ACCMODE
+        let mode: OpenMode = access == O_WRONLY ? .write : access == O_RDWR ? .readWrite : .read
+        guard let rec = table.record(ino) else { throw Errno(rawValue: ENOENT) }
+        let path = table.path(of: ino)
+        do throws(Errno) {
+            if mode != .read || flags & (O_TRUNC | O_APPEND | O_CREAT) != 0 { throw Errno(rawValue: EROFS) }
+            guard rec.kind == .regular else { throw Errno(rawValue: EACCES) }
+            let parentFD = try directoryFD(rec.parent)
+            let raw = try Sys.open(in: parentFD.raw, rec.name, flags: O_RDONLY | O_NONBLOCK | O_NOCTTY)
+            let fd = OwnedFD(adopting: raw)
+            let st = try Sys.stat(fd: fd.raw)
+            guard st.identity == rec.identity, st.kind == .regular else { throw Errno(rawValue: ESTALE) }
+            if secrets.isHidden(st) {
+                recordDeny(op: "open", rule: secrets.rule(for: st), path: path, caller: caller)
+                throw Errno(rawValue: ENOENT)
+            }
+            let fh = handles.insert(OpenFile(fd: fd, ino: ino, path: path))
+            audit?.record(.open(mode: mode, handle: fh.raw, errno: 0), path: path, caller: caller)
+            return fh
+        } catch {
+            audit?.record(.open(mode: mode, handle: 0, errno: error.rawValue), path: path, caller: caller)
+            throw error
+        }
+    }
+
+    /// Hands the bridge the descriptor to splice from, and records the read.
+    /// The byte count is what the splice will return: the file's size bounds it.
+    public func read(_ fh: FileHandle, offset: Int64, size: Int, caller: Caller?) throws(Errno) -> ReadSource {
+        guard let file = handles.file(fh) else { throw Errno(rawValue: EBADF) }
+        if let audit {
+            let st = try Sys.stat(fd: file.fd.raw)
+            let available = max(0, Int64(bitPattern: st.size) - offset)
+            let bytes = UInt64(min(Int64(size), available))
+            file.reads.add(1, ordering: .relaxed)
+            file.bytes.add(bytes, ordering: .relaxed)
+            if audit.readLogging == .all {
+                audit.record(
+                    .read(handle: fh.raw, offset: UInt64(offset), size: UInt32(clamping: size), bytes: bytes),
+                    path: file.path, caller: caller)
+            }
+        }
+        return ReadSource(fd: file.fd.raw, offset: offset, size: size)
+    }
+
+    public func release(_ fh: FileHandle, caller: Caller?) {
+        guard let file = handles.removeFile(fh) else { return }
+        audit?.record(
+            .close(handle: fh.raw, reads: file.reads.load(ordering: .relaxed), bytes: file.bytes.load(ordering: .relaxed)),
+            path: file.path, caller: caller)
+    }
+
+    /// Extended attributes of a shown node. They belong to the file itself;
+    /// a hidden node never gets this far, so no hidden name leaks through them.
+    public func getxattr(_ ino: InodeNumber, name: [UInt8], size: Int) throws(Errno) -> [UInt8] {
+        let fd = try readableFD(ino)
+        return try Sys.getxattr(fd.raw, name, size: size)
+    }
+
+    public func listxattr(_ ino: InodeNumber) throws(Errno) -> [UInt8] {
+        let fd = try readableFD(ino)
+        return try Sys.listxattr(fd.raw)
+    }
+
+    private func readableFD(_ ino: InodeNumber) throws(Errno) -> OwnedFD {
+        guard let rec = table.record(ino) else { throw Errno(rawValue: ENOENT) }
+        switch rec.kind {
+        case .directory:
+            return OwnedFD(adopting: try Sys.reopenDirectory(try directoryFD(ino).raw))
+        case .regular:
+            let raw = try Sys.open(in: try directoryFD(rec.parent).raw, rec.name, flags: O_RDONLY | O_NONBLOCK | O_NOCTTY)
+            let fd = OwnedFD(adopting: raw)
+            guard try Sys.stat(fd: fd.raw).identity == rec.identity else { throw Errno(rawValue: ESTALE) }
+            return fd
+        default:
+            throw Errno(rawValue: ENODATA)
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import GateAudit
+import GatePolicy
+import GateSystem
+import Glibc
+import SystemPackage
+
+extension Gate {
+    /// Decides one name in a directory. lookup and readdir both go through
+    /// here, so a name is hidden in a listing exactly when lookup refuses it.
+    func classify(
+        _ name: [UInt8], in parentIno: InodeNumber, parent: InodeRecord, parentFD: OwnedFD
+    ) throws(Errno) -> Classification {
+        if let mp = mountpointEntry, mp.parent == parent.identity, mp.name == name {
+            return .mountpoint
+        }
+        let st: FileStat
+        do {
+            st = try Sys.stat(in: parentFD.raw, name)
+        } catch where error.rawValue == ENOENT || error.rawValue == ENOTDIR {
+            return .missing
+        }
+        // A different mount id means a mount point inside the tree (a bind
+        // mount of ~/.ssh, of /, ...). The view never crosses into one.
+        if st.mountID != parent.mountID || (st.mountID == 0 && st.dev != parent.identity.dev) {
+            return .hidden(rule: "mount-crossing")
+        }
+        let isDirectory = st.kind == .directory
+        let (decision, cursor) = policy.step(parent.cursor!, name: name, isDirectory: isDirectory)
+        if decision.visibility == .hidden {
+            return .hidden(rule: decision.rule.description)
+        }
+        if !isDirectory && decision.visibility == .ancestor {
+            return .hidden(rule: Rule.notAllowed.description)
+        }
+        if secrets.isHidden(st) {
+            return .hidden(rule: secrets.rule(for: st))
+        }
+        if st.kind == .symlink {
+            let target = try Sys.readlink(in: parentFD.raw, name)
+            guard (try? resolveLink(target, from: parentIno)) != nil else {
+                return .hidden(rule: "symlink-escape")
+            }
+        }
+        return .shown(st, isDirectory ? cursor : nil)
+    }
+
+    /// Adds a kernel reference for a shown name and builds its entry.
+    func enter(_ name: [UInt8], in parentIno: InodeNumber, stat st: FileStat, cursor: PolicyCursor?) -> Entry {
+        let ino = table.reference(parent: parentIno, identity: st.identity) {
+            InodeRecord(
+                identity: st.identity, kind: st.kind, parent: parentIno, name: name,
+                cursor: cursor, mountID: st.mountID, nlookup: 0, children: 0)
+        }
+        return Entry(
+            ino: ino, attributes: attributes(st, as: ino),
+            entryTimeout: settings.entryTimeout, attrTimeout: settings.attrTimeout)
+    }
+
+    /// Returns nil for a name that does not exist (a negative entry the
+    /// kernel may cache briefly); throws ENOENT for a hidden one, which is
+    /// never cached, so every attempt reaches the daemon and the audit log.
+    public func lookup(_ parentIno: InodeNumber, _ name: [UInt8], caller: Caller?) throws(Errno) -> Entry? {
+        guard let parent = table.record(parentIno), parent.kind == .directory else { throw Errno(rawValue: ENOENT) }
+        if name.isEmpty || name == [0x2E] || name == [0x2E, 0x2E] { throw Errno(rawValue: ENOENT) }
+        let parentFD = try directoryFD(parentIno)
+        switch try classify(name, in: parentIno, parent: parent, parentFD: parentFD) {
+        case .shown(let st, let cursor):
+            return enter(name, in: parentIno, stat: st, cursor: cursor)
+        case .hidden(let rule):
+            recordDeny(op: "lookup", rule: rule, path: path(parentIno, name), caller: caller)
+            throw Errno(rawValue: ENOENT)
+        case .mountpoint:
+            throw Errno(rawValue: ENOENT)
+        case .missing:
+            return nil
+        }
+    }
+
+    /// How long the kernel may remember that a name does not exist.
+    public var negativeTimeout: Double { settings.attrTimeout }
+}

@@ -1,0 +1,102 @@
+import GateAudit
+import GatePolicy
+import GateSystem
+import Glibc
+import SystemPackage
+
+extension Gate {
+    /// A directory on the resolution stack: either a node the kernel holds,
+    /// or one opened during this resolution.
+    private struct Frame {
+        var name: [UInt8]
+        var node: InodeNumber?
+        var fd: OwnedFD?
+        var cursor: PolicyCursor
+        var mountID: UInt64
+        var identity: FileIdentity
+    }
+
+    /// The largest number of symlinks followed in one resolution (as Linux's MAXSYMLINKS).
+    static let maxSymlinkHops = 40
+
+    /// Resolves a symlink's target inside the source, one name at a time,
+    /// without ever letting the kernel follow a link: absolute targets, `..`
+    /// above the source root, dangling names, loops, other mounts and any
+    /// hidden name on the way all throw. Returns the canonical target as path
+    /// segments from the source root.
+    func resolveLink(_ target: [UInt8], from directory: InodeNumber) throws(Errno) -> [[UInt8]] {
+        if target.first == UInt8(ascii: "/") || target.isEmpty { throw Errno(rawValue: EXDEV) }
+        var stack: [Frame] = []
+        for ino in table.ancestry(of: directory) {
+            guard let rec = table.record(ino), let cursor = rec.cursor else { throw Errno(rawValue: ENOENT) }
+            stack.append(Frame(name: rec.name, node: ino, fd: nil, cursor: cursor, mountID: rec.mountID, identity: rec.identity))
+        }
+        var pending = Array(target.split(separator: UInt8(ascii: "/")).reversed().map(Array.init))
+        var hops = 1
+        while let name = pending.popLast() {
+            if name == [0x2E] { continue }
+            if name == [0x2E, 0x2E] {
+                if stack.count == 1 { throw Errno(rawValue: EXDEV) }
+                stack.removeLast()
+                continue
+            }
+            let top = stack[stack.count - 1]
+            let fd: OwnedFD
+            if let f = top.fd { fd = f } else { fd = try directoryFD(top.node!) }
+            if let mp = mountpointEntry, mp.parent == top.identity, mp.name == name { throw Errno(rawValue: ENOENT) }
+            let st = try Sys.stat(in: fd.raw, name)
+            if st.mountID != top.mountID || (st.mountID == 0 && st.dev != top.identity.dev) {
+                throw Errno(rawValue: EXDEV)
+            }
+            let (decision, cursor) = policy.step(top.cursor, name: name, isDirectory: st.kind == .directory)
+            if decision.visibility == .hidden || (st.kind != .directory && decision.visibility != .visible) {
+                throw Errno(rawValue: EACCES)
+            }
+            if secrets.isHidden(st) { throw Errno(rawValue: EACCES) }
+            if st.kind == .symlink {
+                hops += 1
+                if hops > Gate.maxSymlinkHops { throw Errno(rawValue: ELOOP) }
+                let next = try Sys.readlink(in: fd.raw, name)
+                if next.first == UInt8(ascii: "/") || next.isEmpty { throw Errno(rawValue: EXDEV) }
+                pending.append(contentsOf: next.split(separator: UInt8(ascii: "/")).reversed().map(Array.init))
+                continue
+            }
+            if pending.isEmpty {
+                return stack.dropFirst().map(\.name) + [name]
+            }
+            guard st.kind == .directory, let cursor else { throw Errno(rawValue: ENOTDIR) }
+            let raw = try Sys.open(in: fd.raw, name, flags: Sys.O_PATH | Sys.O_DIRECTORY)
+            let opened = OwnedFD(adopting: raw)
+            guard try Sys.stat(fd: opened.raw).identity == st.identity else { throw Errno(rawValue: ESTALE) }
+            stack.append(Frame(name: name, node: nil, fd: opened, cursor: cursor, mountID: st.mountID, identity: st.identity))
+        }
+        // The target names a directory on the stack itself ("..", ".").
+        return stack.dropFirst().map(\.name)
+    }
+
+    /// The link's target, rewritten as the shortest relative path from the
+    /// link's directory to its canonical target, so the kernel resolves it
+    /// through visible directories of the view only.
+    public func readlink(_ ino: InodeNumber, caller: Caller?) throws(Errno) -> [UInt8] {
+        guard let rec = table.record(ino), rec.kind == .symlink else { throw Errno(rawValue: EINVAL) }
+        let parentFD = try directoryFD(rec.parent)
+        let st = try Sys.stat(in: parentFD.raw, rec.name)
+        guard st.identity == rec.identity else { throw Errno(rawValue: ESTALE) }
+        let raw = try Sys.readlink(in: parentFD.raw, rec.name)
+        let target: [[UInt8]]
+        do {
+            target = try resolveLink(raw, from: rec.parent)
+        } catch {
+            // The target changed since lookup and now escapes the view.
+            recordDeny(op: "readlink", rule: "symlink-escape", path: table.path(of: ino), caller: caller)
+            throw Errno(rawValue: ENOENT)
+        }
+        let from = table.ancestry(of: rec.parent).dropFirst().compactMap { table.record($0)?.name }
+        var common = 0
+        while common < from.count, common < target.count, from[common] == target[common] { common += 1 }
+        var parts: [[UInt8]] = Array(repeating: [0x2E, 0x2E], count: from.count - common)
+        parts.append(contentsOf: target[common...])
+        if parts.isEmpty { return [0x2E] }
+        return Array(parts.joined(separator: [UInt8(ascii: "/")]))
+    }
+}

@@ -1,0 +1,127 @@
+import GateAudit
+import GatePolicy
+import GateSystem
+import Glibc
+import SystemPackage
+
+/// The filesystem: every FUSE operation, in Swift types.
+///
+/// Each op decodes its arguments, consults the inode table, asks the policy,
+/// makes one `*at` syscall relative to a verified directory descriptor, and
+/// enqueues an audit event. Ops throw `Errno` and never reply: replying is
+/// the FUSE bridge's job.
+public final class Gate: Sendable {
+    public let settings: GateSettings
+    let policy: Policy
+    let table: InodeTable
+    let handles = HandleTable()
+    let secrets: SecretIdentities
+    let audit: AuditLog?
+    /// The mountpoint as an entry of a directory inside the source:
+    /// (identity of its parent directory, its name). Checked before any
+    /// syscall touches the name, because stat-ing our own mountpoint from the
+    /// daemon would call back into this very filesystem.
+    let mountpointEntry: (parent: FileIdentity, name: [UInt8])?
+
+    /// Opens the source root and prepares the tables. `mountpoint` is the
+    /// absolute, canonical path the view will be mounted on.
+    public init(settings: GateSettings, mountpoint: String, audit: AuditLog?) throws(Errno) {
+        self.settings = settings
+        self.policy = settings.policy
+        self.audit = audit
+        let rootRaw = try Sys.openPath(settings.source, flags: Sys.O_PATH | Sys.O_DIRECTORY | Sys.O_NOFOLLOW)
+        let rootFD = OwnedFD(adopting: rootRaw)
+        let rootStat = try Sys.stat(fd: rootFD.raw)
+        table = InodeTable(
+            rootFD: rootFD, rootStat: rootStat, rootCursor: settings.policy.root,
+            fdCapacity: settings.directoryFDCapacity)
+        secrets = SecretIdentities(policy: settings.policy, extra: settings.hiddenIdentities)
+        secrets.rescan(root: rootFD)
+        mountpointEntry = Gate.entry(of: mountpoint)
+    }
+
+    private static func entry(of path: String) -> (parent: FileIdentity, name: [UInt8])? {
+        guard let slash = path.lastIndex(of: "/") else { return nil }
+        let parentPath = slash == path.startIndex ? "/" : String(path[..<slash])
+        let name = Array(path[path.index(after: slash)...].utf8)
+        guard let fd = try? Sys.openPath(parentPath, flags: Sys.O_PATH | Sys.O_DIRECTORY) else { return nil }
+        let owned = OwnedFD(adopting: fd)
+        guard let st = try? Sys.stat(fd: owned.raw) else { return nil }
+        return (st.identity, name)
+    }
+
+    // MARK: - Directory descriptors
+
+    /// An O_PATH descriptor for the directory node `ino`, from the cache or
+    /// re-opened from its parent by name and checked to be the same directory.
+    func directoryFD(_ ino: InodeNumber) throws(Errno) -> OwnedFD {
+        if let fd = table.cachedDirectoryFD(ino) { return fd }
+        guard let rec = table.record(ino), rec.kind == .directory else { throw Errno(rawValue: ENOENT) }
+        let parentFD = try directoryFD(rec.parent)
+        let raw = try Sys.open(in: parentFD.raw, rec.name, flags: Sys.O_PATH | Sys.O_DIRECTORY)
+        let fd = OwnedFD(adopting: raw)
+        guard try Sys.stat(fd: fd.raw).identity == rec.identity else {
+            // The name now refers to another directory (renamed or swapped on
+            // the host): the node the kernel holds is gone.
+            throw Errno(rawValue: ESTALE)
+        }
+        return table.cacheDirectoryFD(ino, fd)
+    }
+
+    // MARK: - Attributes
+
+    func attributes(_ st: FileStat, as ino: InodeNumber) -> FileStat {
+        var out = st
+        out.ino = ino.raw
+        return out
+    }
+
+    public func getattr(_ ino: InodeNumber) throws(Errno) -> (FileStat, Double) {
+        guard let rec = table.record(ino) else { throw Errno(rawValue: ENOENT) }
+        let st: FileStat
+        if rec.kind == .directory {
+            st = try Sys.stat(fd: try directoryFD(ino).raw)
+        } else {
+            st = try Sys.stat(in: try directoryFD(rec.parent).raw, rec.name)
+            guard st.identity == rec.identity else { throw Errno(rawValue: ESTALE) }
+        }
+        return (attributes(st, as: ino), settings.attrTimeout)
+    }
+
+    public func statfs(_ ino: InodeNumber) throws(Errno) -> Glibc.statvfs {
+        try Sys.statvfs(table.rootFD.raw)
+    }
+
+    /// Write access is refused at the kernel (`ro`) and again here.
+    public func access(_ ino: InodeNumber, mask: Int32) throws(Errno) {
+        guard table.record(ino) != nil else { throw Errno(rawValue: ENOENT) }
+        if mask & W_OK != 0 { throw Errno(rawValue: EROFS) }
+    }
+
+    public func forget(_ ino: InodeNumber, count: UInt64) {
+        table.forget(ino, count: count)
+    }
+
+    /// Every operation that would change the source.
+    public func refuseWrite() -> Errno { Errno(rawValue: EROFS) }
+
+    // MARK: - Audit
+
+    func path(_ parent: InodeNumber, _ name: [UInt8]) -> [UInt8] {
+        var p = table.path(of: parent)
+        if p == [UInt8(ascii: ".")] { return name }
+        p.append(UInt8(ascii: "/"))
+        p.append(contentsOf: name)
+        return p
+    }
+
+    func recordDeny(op: String, rule: String, path: [UInt8], caller: Caller?) {
+        audit?.record(.deny(op: op, rule: rule, errno: ENOENT), path: path, caller: caller)
+    }
+
+    /// Live node and descriptor counts (for tests and `status`).
+    public var tableCounts: (nodes: Int, directoryFDs: Int, handles: Int) {
+        let t = table.counts
+        return (t.records, t.directoryFDs, handles.count)
+    }
+}

@@ -1,0 +1,138 @@
+import GatePolicy
+import GateSystem
+import Synchronization
+
+/// The one owner of node identities and directory descriptors.
+///
+/// Lock order: `state` is a leaf lock. No syscall, policy decision or audit
+/// call is made while it is held (the only exception is close(2) of an
+/// evicted descriptor, which is deferred until after unlock).
+final class InodeTable: Sendable {
+    /// Records are keyed by the kernel's node id; `byEntry` finds the record
+    /// for a (parent, identity) pair so that a repeated lookup of the same
+    /// name returns the same node. A file re-linked under another directory
+    /// gets a node of its own, with its own (parent, name) to re-open from.
+    private struct EntryKey: Hashable, Sendable {
+        var parent: UInt64
+        var identity: FileIdentity
+    }
+
+    private struct State: Sendable {
+        var records: [UInt64: InodeRecord] = [:]
+        var byEntry: [EntryKey: UInt64] = [:]
+        var nextIno: UInt64 = 2
+        var directoryFDs: DirectoryFDCache
+    }
+
+    private let state: Mutex<State>
+    /// The source root, pinned for the life of the mount.
+    let rootFD: OwnedFD
+
+    init(rootFD: OwnedFD, rootStat: FileStat, rootCursor: PolicyCursor, fdCapacity: Int) {
+        self.rootFD = rootFD
+        var s = State(directoryFDs: DirectoryFDCache(capacity: fdCapacity))
+        s.records[InodeNumber.root.raw] = InodeRecord(
+            identity: rootStat.identity, kind: .directory, parent: .root, name: [],
+            cursor: rootCursor, mountID: rootStat.mountID, nlookup: 1, children: 0)
+        state = Mutex(s)
+    }
+
+    func record(_ ino: InodeNumber) -> InodeRecord? {
+        state.withLock { $0.records[ino.raw] }
+    }
+
+    /// Adds one kernel reference to the node for `name` in `parent`, creating
+    /// it if needed. `make` builds the record for a new node.
+    func reference(
+        parent: InodeNumber, identity: FileIdentity, make: () -> InodeRecord
+    ) -> InodeNumber {
+        state.withLock { s in
+            let key = EntryKey(parent: parent.raw, identity: identity)
+            if let ino = s.byEntry[key], s.records[ino] != nil {
+                s.records[ino]!.nlookup += 1
+                return InodeNumber(ino)
+            }
+            let ino = s.nextIno
+            s.nextIno += 1
+            var rec = make()
+            rec.nlookup = 1
+            s.records[ino] = rec
+            s.byEntry[key] = ino
+            s.records[parent.raw]!.children += 1
+            return InodeNumber(ino)
+        }
+    }
+
+    /// Drops `count` kernel references. A node leaves the table only when the
+    /// kernel holds none and no child record names it as parent.
+    func forget(_ ino: InodeNumber, count: UInt64) {
+        var released: [OwnedFD] = []
+        state.withLock { s in
+            guard ino != .root, var rec = s.records[ino.raw] else { return }
+            precondition(count <= rec.nlookup, "gatefs bug: forget \(count) > nlookup \(rec.nlookup) on \(ino)")
+            rec.nlookup -= count
+            s.records[ino.raw] = rec
+            var current = ino
+            while current != .root, let r = s.records[current.raw], r.nlookup == 0, r.children == 0 {
+                s.records[current.raw] = nil
+                let key = EntryKey(parent: r.parent.raw, identity: r.identity)
+                if s.byEntry[key] == current.raw { s.byEntry[key] = nil }
+                if let fd = s.directoryFDs.remove(current.raw) { released.append(fd) }
+                s.records[r.parent.raw]!.children -= 1
+                current = r.parent
+            }
+        }
+        _ = released   // closed here, outside the lock
+    }
+
+    func cachedDirectoryFD(_ ino: InodeNumber) -> OwnedFD? {
+        if ino == .root { return rootFD }
+        return state.withLock { $0.directoryFDs.get(ino.raw) }
+    }
+
+    func cacheDirectoryFD(_ ino: InodeNumber, _ fd: OwnedFD) -> OwnedFD {
+        let (use, evicted) = state.withLock { $0.directoryFDs.insert(ino.raw, fd) }
+        _ = evicted   // closed here, outside the lock
+        return use
+    }
+
+    /// The node's path relative to the source ("." for the root), for the
+    /// audit log and for resolving symlink targets.
+    func path(of ino: InodeNumber) -> [UInt8] {
+        let names: [[UInt8]] = state.withLock { s in
+            var out: [[UInt8]] = []
+            var current = ino
+            while current != .root, let r = s.records[current.raw] {
+                out.append(r.name)
+                current = r.parent
+            }
+            return out
+        }
+        if names.isEmpty { return [UInt8(ascii: ".")] }
+        var path: [UInt8] = []
+        for name in names.reversed() {
+            if !path.isEmpty { path.append(UInt8(ascii: "/")) }
+            path.append(contentsOf: name)
+        }
+        return path
+    }
+
+    /// The chain of directory nodes from the root down to `ino` (inclusive).
+    func ancestry(of ino: InodeNumber) -> [InodeNumber] {
+        state.withLock { s in
+            var out: [InodeNumber] = []
+            var current = ino
+            while true {
+                out.append(current)
+                if current == .root { break }
+                guard let r = s.records[current.raw] else { break }
+                current = r.parent
+            }
+            return out.reversed()
+        }
+    }
+
+    var counts: (records: Int, directoryFDs: Int) {
+        state.withLock { ($0.records.count, $0.directoryFDs.count) }
+    }
+}

@@ -1,0 +1,23 @@
+import GatePolicy
+import GateSystem
+import Synchronization
+
+/// One open directory of the view. Its visible entries are read and
+/// classified once, when listing starts at offset 0, and served from that
+/// snapshot, so offsets stay stable while the kernel pages through them.
+final class OpenDirectory: Sendable {
+    struct Item: Sendable {
+        let name: [UInt8]
+        let stat: FileStat
+        let cursor: PolicyCursor?
+    }
+
+    let stream: OwnedFD
+    let ino: InodeNumber
+    let snapshot = Mutex<[Item]?>(nil)
+
+    init(stream: OwnedFD, ino: InodeNumber) {
+        self.stream = stream
+        self.ino = ino
+    }
+}

@@ -1,0 +1,125 @@
+import GatePolicy
+import GateSystem
+import Glibc
+import Synchronization
+
+/// The identities (st_dev, st_ino) of the files inside the secret stores and
+/// fixed-path deny rules, so that a hard link to `~/.ssh/id_ed25519` placed
+/// in an allowed folder is hidden too: identity beats names.
+///
+/// Only patterns that name a fixed path (`.ssh`, `.aws`, `.docker/config.json`)
+/// can be scanned; wildcard entries (`**/*.pem`) are matched by name wherever
+/// they appear, but their identities are not collected. The scan runs at
+/// mount and again, at most once a second, when a multiply-linked file the
+/// set does not know is looked up, so a secret created after mount is caught.
+final class SecretIdentities: Sendable {
+    private struct FixedPath: Sendable {
+        let segments: [[UInt8]]
+        let rule: String
+    }
+
+    private struct State: Sendable {
+        var known: [FileIdentity: String] = [:]
+        var lastScan: ContinuousClock.Instant?
+    }
+
+    private let fixed: [FixedPath]
+    private let extra: Set<FileIdentity>
+    private let state = Mutex(State())
+    private let root = Mutex<OwnedFD?>(nil)
+    static let scanInterval: Duration = .seconds(1)
+    static let scanLimit = 20_000
+
+    init(policy: Policy, extra: Set<FileIdentity>) {
+        var fixed: [FixedPath] = []
+        for entry in policy.spec.secrets {
+            for p in entry.patterns where SecretIdentities.isFixed(p.text) {
+                fixed.append(FixedPath(segments: SecretIdentities.segments(p.text), rule: "hardlink-secret"))
+            }
+        }
+        for p in policy.spec.deny where SecretIdentities.isFixed(p.text) {
+            fixed.append(FixedPath(segments: SecretIdentities.segments(p.text), rule: "hardlink-secret"))
+        }
+        self.fixed = fixed
+        self.extra = extra
+    }
+
+    private static func isFixed(_ text: String) -> Bool {
+        !text.utf8.contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "\\") }
+    }
+
+    private static func segments(_ text: String) -> [[UInt8]] {
+        text.utf8.split(separator: UInt8(ascii: "/")).map(Array.init)
+    }
+
+    /// Whether a file must be hidden by identity, whatever its name.
+    func isHidden(_ st: FileStat) -> Bool {
+        guard st.kind == .regular else { return false }
+        if extra.contains(st.identity) { return true }
+        guard st.nlink > 1 else { return false }
+        if state.withLock({ $0.known[st.identity] != nil }) { return true }
+        let due = state.withLock { s in
+            s.lastScan.map { ContinuousClock.now - $0 >= SecretIdentities.scanInterval } ?? true
+        }
+        guard due, let rootFD = root.withLock({ $0 }) else { return false }
+        rescan(root: rootFD)
+        return state.withLock { $0.known[st.identity] != nil }
+    }
+
+    func rule(for st: FileStat) -> String {
+        extra.contains(st.identity) ? "audit-log" : "hardlink-secret"
+    }
+
+    /// Walks every fixed secret path from the source root, never following
+    /// symlinks nor crossing mounts, and records the regular files found.
+    func rescan(root rootFD: OwnedFD) {
+        root.withLock { $0 = rootFD }
+        var found: [FileIdentity: String] = [:]
+        var budget = SecretIdentities.scanLimit
+        for path in fixed {
+            var dir = rootFD
+            var ok = true
+            for segment in path.segments.dropLast() {
+                guard let raw = try? Sys.open(in: dir.raw, segment, flags: Sys.O_PATH | Sys.O_DIRECTORY) else { ok = false; break }
+                dir = OwnedFD(adopting: raw)
+            }
+            guard ok, let last = path.segments.last, let st = try? Sys.stat(in: dir.raw, last) else { continue }
+            switch st.kind {
+            case .regular:
+                found[st.identity] = path.rule
+            case .directory:
+                guard let raw = try? Sys.open(in: dir.raw, last, flags: Sys.O_PATH | Sys.O_DIRECTORY) else { continue }
+                walk(OwnedFD(adopting: raw), depth: 0, rule: path.rule, into: &found, budget: &budget)
+            default:
+                continue
+            }
+        }
+        state.withLock { s in
+            s.known = found
+            s.lastScan = ContinuousClock.now
+        }
+    }
+
+    private func walk(_ dir: OwnedFD, depth: Int, rule: String, into found: inout [FileIdentity: String], budget: inout Int) {
+        guard depth < 32, budget > 0, let raw = try? Sys.reopenDirectory(dir.raw) else { return }
+        let stream = OwnedFD(adopting: raw)
+        var names: [[UInt8]] = []
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 32 * 1024, alignment: 8)
+        defer { buffer.deallocate() }
+        while budget > 0, let n = try? Sys.getdents(stream.raw, into: buffer), n > 0 {
+            Sys.forEachDirent(UnsafeRawBufferPointer(rebasing: buffer[..<n])) { _, _, cname in
+                let name = Array(UnsafeRawBufferPointer(start: cname, count: strlen(cname)))
+                if name != [0x2E] && name != [0x2E, 0x2E] { names.append(name) }
+            }
+            budget -= names.count
+        }
+        for name in names {
+            guard let st = try? Sys.stat(in: dir.raw, name) else { continue }
+            if st.kind == .regular {
+                found[st.identity] = rule
+            } else if st.kind == .directory, let sub = try? Sys.open(in: dir.raw, name, flags: Sys.O_PATH | Sys.O_DIRECTORY) {
+                walk(OwnedFD(adopting: sub), depth: depth + 1, rule: rule, into: &found, budget: &budget)
+            }
+        }
+    }
+}

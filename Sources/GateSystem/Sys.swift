@@ -1,0 +1,152 @@
+import CGateSys
+import Glibc
+import SystemPackage
+
+/// The system calls gatefs makes, typed and funnelled through `Syscall.check`.
+///
+/// Every name-based call is relative to a directory descriptor: gatefs never
+/// resolves a path string from the root of the file system, and never follows
+/// a symlink on the daemon's side.
+public enum Sys {
+    public static let O_PATH = gatefs_O_PATH
+    public static let O_NOFOLLOW = gatefs_O_NOFOLLOW
+    public static let O_DIRECTORY = gatefs_O_DIRECTORY
+    public static let O_CLOEXEC = gatefs_O_CLOEXEC
+
+    /// Opens `name` in `dir` without following symlinks or crossing mounts.
+    ///
+    /// `RESOLVE_NO_SYMLINKS` makes a symlink anywhere in the resolution fail
+    /// (or, with `O_PATH|O_NOFOLLOW`, returns the link itself);
+    /// `RESOLVE_NO_XDEV` refuses to step onto another mount, so a bind mount
+    /// of `~/.ssh` under an allowed folder cannot be entered.
+    /// The corresponding C function is `openat2(2)`.
+    public static func open(
+        in dir: Int32, _ name: [UInt8], flags: Int32, crossMounts: Bool = false
+    ) throws(Errno) -> Int32 {
+        var resolve = gatefs_RESOLVE_BENEATH | gatefs_RESOLVE_NO_SYMLINKS | gatefs_RESOLVE_NO_MAGICLINKS
+        if !crossMounts { resolve |= gatefs_RESOLVE_NO_XDEV }
+        let f = UInt64(UInt32(bitPattern: flags | gatefs_O_NOFOLLOW | gatefs_O_CLOEXEC))
+        return try Syscall.withCName(name) { (cname) throws(Errno) -> Int32 in
+            try Syscall.check { gatefs_openat2(dir, cname, f, 0, resolve) }
+        }
+    }
+
+    /// Opens a path from the daemon's own side (mount setup only: the source
+    /// root, the mountpoint). The corresponding C function is `open(2)`.
+    public static func openPath(_ path: String, flags: Int32) throws(Errno) -> Int32 {
+        try Syscall.check { Glibc.open(path, flags | gatefs_O_CLOEXEC) }
+    }
+
+    /// Re-opens a directory held as an `O_PATH` descriptor for reading.
+    /// `openat(fd, "")` does not work on O_PATH fds; `"."` resolves inside the
+    /// directory itself and cannot leave it.
+    public static func reopenDirectory(_ pathFD: Int32) throws(Errno) -> Int32 {
+        try Syscall.check {
+            Glibc.openat(pathFD, ".", O_RDONLY | gatefs_O_DIRECTORY | gatefs_O_CLOEXEC | O_NONBLOCK)
+        }
+    }
+
+    /// Attributes of `name` in `dir`, never following a symlink.
+    /// The corresponding C function is `statx(2)`.
+    public static func stat(in dir: Int32, _ name: [UInt8]) throws(Errno) -> FileStat {
+        var out = gatefs_stat()
+        _ = try Syscall.withCName(name) { (cname) throws(Errno) -> Int32 in
+            try Syscall.check { gatefs_statx(dir, cname, gatefs_AT_SYMLINK_NOFOLLOW, &out) }
+        }
+        return FileStat(out)
+    }
+
+    /// Attributes of an open descriptor (O_PATH descriptors included).
+    public static func stat(fd: Int32) throws(Errno) -> FileStat {
+        var out = gatefs_stat()
+        _ = try Syscall.check { gatefs_statx(fd, "", gatefs_AT_EMPTY_PATH | gatefs_AT_SYMLINK_NOFOLLOW, &out) }
+        return FileStat(out)
+    }
+
+    /// The target of the symlink `name` in `dir`, as raw bytes.
+    /// The corresponding C function is `readlinkat(2)`.
+    public static func readlink(in dir: Int32, _ name: [UInt8]) throws(Errno) -> [UInt8] {
+        var capacity = 256
+        while true {
+            let bytes = try Syscall.withCName(name) { (cname) throws(Errno) -> [UInt8] in
+                try [UInt8](unsafeUninitializedCapacity: capacity) { buf, count throws(Errno) in
+                    let n = try Syscall.check {
+                        buf.withMemoryRebound(to: CChar.self) { Glibc.readlinkat(dir, cname, $0.baseAddress!, capacity) }
+                    }
+                    count = n
+                }
+            }
+            if bytes.count < capacity { return bytes }
+            capacity *= 4
+            if capacity > 65536 { throw Errno(rawValue: ENAMETOOLONG) }
+        }
+    }
+
+    /// Reads directory entries into `buffer`; returns the bytes filled, 0 at the end.
+    /// The corresponding C function is `getdents64(2)`.
+    public static func getdents(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(Errno) -> Int {
+        try Syscall.check { gatefs_getdents64(fd, buffer.baseAddress, buffer.count) }
+    }
+
+    /// Walks the records of a getdents64 buffer.
+    public static func forEachDirent(
+        _ buffer: UnsafeRawBufferPointer, _ body: (_ ino: UInt64, _ type: UInt8, _ name: UnsafePointer<CChar>) -> Void
+    ) {
+        var offset = 0
+        while offset < buffer.count {
+            var ino: UInt64 = 0
+            var reclen: UInt16 = 0
+            var type: UInt8 = 0
+            var name: UnsafePointer<CChar>? = nil
+            gatefs_dirent_fields(buffer.baseAddress! + offset, &ino, &reclen, &type, &name)
+            body(ino, type, name!)
+            offset += Int(reclen)
+        }
+    }
+
+    /// Reads up to `size` bytes at `offset`. The corresponding C function is `pread(2)`.
+    public static func pread(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws(Errno) -> Int {
+        try Syscall.check { Glibc.pread(fd, buffer.baseAddress, buffer.count, Int(offset)) }
+    }
+
+    /// The corresponding C function is `fstatvfs(3)`.
+    public static func statvfs(_ fd: Int32) throws(Errno) -> Glibc.statvfs {
+        var out = Glibc.statvfs()
+        _ = try Syscall.check { Glibc.fstatvfs(fd, &out) }
+        return out
+    }
+
+    /// The corresponding C function is `fgetxattr(2)`; `size` 0 asks for the length.
+    public static func getxattr(_ fd: Int32, _ name: [UInt8], size: Int) throws(Errno) -> [UInt8] {
+        try Syscall.withCName(name) { (cname) throws(Errno) -> [UInt8] in
+            if size == 0 {
+                let n = try Syscall.check { gatefs_fgetxattr(fd, cname, nil, 0) }
+                return [UInt8](repeating: 0, count: n)   // only the length is used
+            }
+            return try [UInt8](unsafeUninitializedCapacity: size) { buf, count throws(Errno) in
+                count = try Syscall.check { gatefs_fgetxattr(fd, cname, buf.baseAddress, size) }
+            }
+        }
+    }
+
+    /// The corresponding C function is `flistxattr(2)`.
+    public static func listxattr(_ fd: Int32) throws(Errno) -> [UInt8] {
+        let n = try Syscall.check { gatefs_flistxattr(fd, nil, 0) }
+        if n == 0 { return [] }
+        return try [UInt8](unsafeUninitializedCapacity: n * 2) { buf, count throws(Errno) in
+            count = try Syscall.check { buf.withMemoryRebound(to: CChar.self) { gatefs_flistxattr(fd, $0.baseAddress, n * 2) } }
+        }
+    }
+}
+
+extension FileStat {
+    init(_ s: gatefs_stat) {
+        self.init(
+            dev: s.dev, ino: s.ino, mode: s.mode, nlink: s.nlink, uid: s.uid, gid: s.gid, rdev: s.rdev,
+            size: s.size, blocks: s.blocks, blksize: s.blksize,
+            atime: Timestamp(seconds: s.atime_sec, nanoseconds: s.atime_nsec),
+            mtime: Timestamp(seconds: s.mtime_sec, nanoseconds: s.mtime_nsec),
+            ctime: Timestamp(seconds: s.ctime_sec, nanoseconds: s.ctime_nsec),
+            mountID: s.mount_id)
+    }
+}

@@ -1,0 +1,69 @@
+import Crypto
+import Foundation
+import FuseBridge
+import Gate
+import GateAudit
+import GatePolicy
+import GateSystem
+import Glibc
+
+/// Serves one mount in this process until it is unmounted or signalled.
+enum Daemon {
+    /// Mounts and serves `plan`. `ready` is told once the mount answers
+    /// requests, or why it failed before that.
+    static func serve(_ plan: MountPlan, ready: ReadyChannel) throws {
+        let audit: AuditLog
+        do {
+            audit = try AuditLog.open(AuditConfig(
+                path: plan.logPath, reads: plan.logReads == .summary ? .summary : .all,
+                rotateBytes: plan.logRotateBytes, keep: plan.logKeep))
+        } catch {
+            throw CLIFailure("cannot open the audit log \(plan.logPath): \(error)", code: CLIFailure.failed)
+        }
+        var settings = GateSettings(source: plan.source, policy: plan.policy)
+        settings.hiddenIdentities = logIdentities(plan.logPath)
+        let gate: Gate
+        do {
+            gate = try Gate(settings: settings, mountpoint: plan.mountpoint, audit: audit)
+        } catch {
+            throw CLIFailure("cannot open the source \(plan.source): \(error)", code: CLIFailure.failed)
+        }
+        let info = MountInfo(
+            source: plan.source, mountpoint: plan.mountpoint, options: plan.mountOptions,
+            policyDigest: digest(plan.policy), rules: plan.policy.ruleCount)
+        audit.record(.mount(info), path: [UInt8(ascii: ".")], caller: nil)
+
+        let state = RuntimeState(
+            mountpoint: plan.mountpoint, source: plan.source, pid: getpid(), log: plan.logPath,
+            rules: plan.policy.ruleCount, allowOther: plan.allowOther, started: Date())
+        defer { RuntimeState.remove(for: plan.mountpoint) }
+        var options = FuseSession.Options(mountOptions: plan.mountOptions)
+        options.maxThreads = 4
+        do {
+            try FuseSession.serve(gate, on: plan.mountpoint, options: options) {
+                try? state.save()
+                ready.succeed()
+            }
+        } catch {
+            audit.close(final: .unmount(info))
+            throw CLIFailure("\(error)", code: CLIFailure.failed)
+        }
+        audit.close(final: .unmount(info))
+    }
+
+    /// The audit log and its rotations are hidden by identity too, so a hard
+    /// link to the log placed in an allowed folder does not show it.
+    private static func logIdentities(_ path: String) -> Set<FileIdentity> {
+        var out: Set<FileIdentity> = []
+        for candidate in [path] + (1...16).map({ "\(path).\($0)" }) {
+            var st = stat()
+            if lstat(candidate, &st) == 0 { out.insert(FileIdentity(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino))) }
+        }
+        return out
+    }
+
+    static func digest(_ policy: Policy) -> String {
+        let hash = SHA256.hash(data: Data(policy.canonicalText.utf8))
+        return "sha256:" + hash.map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,3 @@
+enum GatefsVersion {
+    static let string = "0.1.0"
+}

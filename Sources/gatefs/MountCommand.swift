@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+
+struct MountCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mount",
+        abstract: "Mount a read-only, allow-listed view of the source directory on MOUNTPOINT.",
+        discussion: """
+            Without --foreground the command returns once the view is live and leaves the
+            daemon running in the background. Stop it with `gatefs unmount MOUNTPOINT`.
+            Exit status 2 means bad input (config, flags, paths); nothing was mounted.
+            """)
+
+    @OptionGroup var view: MountOptions
+
+    @Flag(name: .long, help: "Serve in this process until unmounted or sent SIGINT/SIGTERM.")
+    var foreground = false
+
+    @Option(name: .long, help: .hidden)
+    var readyFd: Int32?
+
+    @Argument(help: ArgumentHelp("An empty directory to mount the view on.", valueName: "MOUNTPOINT"))
+    var mountpoint: String
+
+    func run() throws {
+        let ready = ReadyChannel(fd: readyFd)
+        do {
+            let plan = try MountPlan.make(view, mountpoint: mountpoint)
+            if foreground {
+                try Daemon.serve(plan, ready: ready)
+                return
+            }
+            if !plan.allowOther {
+                FileHandle.standardError.write(Data("""
+                    gatefs: note: mounted without --allow-other: only uid \(getuid()) can use the view; \
+                    a container engine's daemon or another user gets "permission denied".\n
+                    """.utf8))
+            }
+            try Spawner.start(arguments: CommandLine.arguments.dropFirst().map { $0 } + ["--foreground"])
+        } catch let failure as CLIFailure where ready.fd != nil {
+            // A background daemon reports through the pipe; its starter prints it.
+            ready.fail(failure.message)
+            throw ExitCode(failure.code)
+        } catch let failure as CLIFailure {
+            FileHandle.standardError.write(Data("gatefs: \(failure.message)\n".utf8))
+            throw ExitCode(failure.code)
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import ArgumentParser
+
+/// The flags that describe a view, shared by `mount` (and later `run`).
+struct MountOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Config file (default: $XDG_CONFIG_HOME/gatefs/config.toml if it exists).", valueName: "FILE"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("Directory to expose (default: the config's `source`, else $HOME).", valueName: "DIR"))
+    var source: String?
+
+    @Option(name: .long, help: ArgumentHelp("Show paths matching PATTERN (relative to the source). Repeatable.", valueName: "PATTERN"))
+    var allow: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Hide paths matching PATTERN, even if allowed. Repeatable.", valueName: "PATTERN"))
+    var deny: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Audit log file (default: the config's [log] path, else $XDG_STATE_HOME/gatefs/access.jsonl).", valueName: "FILE"))
+    var log: String?
+
+    @Flag(name: .long, help: "Let other users (a container runtime, another uid) use the view. Permissions are still checked (default_permissions).")
+    var allowOther = false
+}

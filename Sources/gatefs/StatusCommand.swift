@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import Glibc
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "List the live gatefs mounts (stale ones are marked stale).")
+
+    @Flag(name: .long, help: "Print JSON for scripts.")
+    var json = false
+
+    func run() throws {
+        let entries = MountStatus.all()
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(entries), as: UTF8.self))
+            return
+        }
+        if entries.isEmpty {
+            print("no gatefs mounts")
+            return
+        }
+        for e in entries {
+            print("\(e.mountpoint)  [\(e.state)]")
+            print("  source  \(e.source ?? "?")")
+            print("  pid     \(e.pid.map(String.init) ?? "?")")
+            print("  log     \(e.log ?? "?")")
+            print("  rules   \(e.rules.map(String.init) ?? "?")")
+        }
+    }
+}
+
+/// One line of `gatefs status`.
+struct MountStatus: Codable, Sendable {
+    var mountpoint: String
+    var state: String          // "live" or "stale"
+    var source: String?
+    var pid: Int32?
+    var log: String?
+    var rules: Int?
+    var allowOther: Bool?
+
+    static func all() -> [MountStatus] {
+        MountTable.gatefsMounts().map { m in
+            let s = RuntimeState.load(for: m.mountpoint)
+            let alive = s?.daemonAlive ?? false
+            let reachable = access(m.mountpoint, F_OK) == 0 || errno != ENOTCONN
+            return MountStatus(
+                mountpoint: m.mountpoint, state: alive && reachable ? "live" : "stale", source: s?.source,
+                pid: alive ? s?.pid : nil, log: s?.log, rules: s?.rules, allowOther: s?.allowOther)
+        }
+    }
+}

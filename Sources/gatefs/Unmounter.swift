@@ -1,0 +1,56 @@
+import Foundation
+import Glibc
+
+/// Unmounts gatefs views, and only gatefs views.
+enum Unmounter {
+    static func unmount(_ rawPath: String, lazy: Bool, timeout: Double) throws {
+        // realpath would fail on a stale mount (ENOTCONN): resolve the parent only.
+        let mountpoint = Paths.realParent(rawPath)
+        guard MountTable.gatefsMounts().contains(where: { $0.mountpoint == mountpoint }) else {
+            if MountTable.current().contains(where: { $0.mountpoint == mountpoint }) {
+                throw CLIFailure("\(mountpoint) is not a gatefs mount; leaving it alone", code: CLIFailure.failed)
+            }
+            throw CLIFailure("\(mountpoint) is not mounted", code: CLIFailure.failed)
+        }
+        let state = RuntimeState.load(for: mountpoint)
+        try detach(mountpoint, lazy: lazy)
+        if let state, state.daemonAlive {
+            let deadline = Date().addingTimeInterval(timeout)
+            while state.daemonAlive {
+                if Date() > deadline {
+                    throw CLIFailure("unmounted \(mountpoint), but its daemon (pid \(state.pid)) has not exited after \(Int(timeout)) s", code: CLIFailure.failed)
+                }
+                usleep(20_000)
+            }
+        } else {
+            // The daemon died without cleaning up (kill -9): tidy its state file.
+            RuntimeState.remove(for: mountpoint)
+        }
+    }
+
+    private static func detach(_ mountpoint: String, lazy: Bool) throws {
+        if getuid() == 0 {
+            if umount2(mountpoint, lazy ? Int32(MNT_DETACH) : 0) == 0 { return }
+            let code = errno
+            if code == EBUSY {
+                throw CLIFailure("\(mountpoint) is busy (a process has a file open or its working directory there); close it or use --lazy", code: CLIFailure.failed)
+            }
+            throw CLIFailure("cannot unmount \(mountpoint): \(String(cString: strerror(code)))", code: CLIFailure.failed)
+        }
+        // Unprivileged: fusermount3 is setuid and checks that we own the mount.
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/fusermount3")
+        p.arguments = lazy ? ["-u", "-z", mountpoint] : ["-u", mountpoint]
+        let err = Pipe()
+        p.standardError = err
+        try p.run()
+        p.waitUntilExit()
+        if p.terminationStatus != 0 {
+            let msg = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            if msg.contains("busy") {
+                throw CLIFailure("\(mountpoint) is busy (a process has a file open or its working directory there); close it or use --lazy", code: CLIFailure.failed)
+            }
+            throw CLIFailure("cannot unmount \(mountpoint): \(msg.trimmingCharacters(in: .whitespacesAndNewlines))", code: CLIFailure.failed)
+        }
+    }
+}
