@@ -181,7 +181,10 @@ enum LowLevelOps {
                             }
                             return fuse_add_direntry_plus(req, base, rest, cname.baseAddress, &param, off_t(item.nextOffset))
                         } else {
+                            // Plain readdir assigns no node ids; d_ino only has to be
+                            // non-zero (readdir(3) users skip zero) and unique here.
                             var st = Glibc.stat()
+                            st.st_ino = UInt(attributes?.ino ?? UInt64(item.nextOffset))
                             st.st_mode = UInt32(item.kind.direntType) << 12
                             return fuse_add_direntry(req, base, rest, cname.baseAddress, &st, off_t(item.nextOffset))
                         }

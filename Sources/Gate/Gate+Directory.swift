@@ -34,7 +34,8 @@ extension Gate {
             next = 1
         }
         if next < 2 {
-            let st = FileStat.placeholder(kind: .directory, ino: 0)
+            // A zero d_ino makes readdir(3) callers skip the entry: use the parent's node id.
+            let st = FileStat.placeholder(kind: .directory, ino: rec.parent.raw)
             guard emit(DirectoryItem(name: [0x2E, 0x2E], kind: .directory, nextOffset: 2), nil, st) else { return }
             next = 2
         }

@@ -43,8 +43,19 @@ struct MountPlan: Sendable {
         }
 
         // Source: must be an existing directory.
-        let sourceArg = options.source ?? config.source ?? Paths.home
-        let sourceAbs = Paths.absolute(sourceArg)
+        // A relative `source` in a config file is relative to that file's
+        // directory; one given with --source, to the working directory.
+        let sourceAbs: String
+        if let flag = options.source {
+            sourceAbs = Paths.absolute(flag)
+        } else if let fromConfig = config.source, let file = configFile {
+            let expanded = Paths.expandTilde(fromConfig)
+            sourceAbs = expanded.hasPrefix("/")
+                ? Paths.normalize(expanded)
+                : Paths.normalize((file as NSString).deletingLastPathComponent + "/" + expanded)
+        } else {
+            sourceAbs = Paths.home
+        }
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: sourceAbs, isDirectory: &isDir) else {
             throw CLIFailure("source directory does not exist: \(sourceAbs)")
