@@ -44,6 +44,17 @@ public final class AuditFollower {
             drain(into: &lines)
             _ = Glibc.close(fd)
             fd = -1
+            // Several rotations may have happened since the last poll; files
+            // that came and went between them sit at path.1 … path.(k-1), where
+            // path.k is the one we were reading. Unlike tail -F, read those too.
+            for missed in skippedRotations() {
+                fd = Syscall.open(missed, O_RDONLY)
+                guard fd >= 0 else { continue }
+                splitter.reset()
+                drain(into: &lines, label: missed)
+                _ = Glibc.close(fd)
+                fd = -1
+            }
             if open() { drain(into: &lines) }
         } else if Int(info.st_size) < offset {
             let cut = offset - Int(info.st_size)
@@ -72,8 +83,24 @@ public final class AuditFollower {
         return true
     }
 
-    private func drain(into lines: inout [AuditLine]) {
-        let file = path
+    /// Rotated files newer than the one we were reading, oldest first; empty
+    /// when ours was deleted (then nothing tells which are newer).
+    private func skippedRotations() -> [String] {
+        var newer: [String] = []
+        var index = 1
+        var info = stat()
+        while stat("\(path).\(index)", &info) == 0 {
+            if UInt64(info.st_dev) == identity.dev && UInt64(info.st_ino) == identity.ino {
+                return newer.reversed()
+            }
+            newer.append("\(path).\(index)")
+            index += 1
+        }
+        return []
+    }
+
+    private func drain(into lines: inout [AuditLine], label: String? = nil) {
+        let file = label ?? path
         while true {
             let count = chunk.withUnsafeMutableBytes { raw in
                 Syscall.retrying { Glibc.read(fd, raw.baseAddress!, raw.count) }
