@@ -92,6 +92,17 @@ public struct AuditSummary: Sendable {
         openHandles.removeAll()
     }
 
+    /// Reads the log and its rotated predecessors. Lines that do not parse are skipped.
+    public static func load(path: String) throws(AuditLogError) -> AuditSummary {
+        var summary = AuditSummary()
+        let reader = try AuditReader(path: path)
+        while let line = try reader.next() {
+            if let record = try? line.parse() { summary.add(record) }
+        }
+        summary.finish()
+        return summary
+    }
+
     /// A plain-text report; `top` limits each table.
     public func render(top: Int = 10) -> String {
         var out: [String] = []
