@@ -19,16 +19,34 @@ public final class AuditReader {
     private var readyIndex = 0
     private var chunk = [UInt8](repeating: 0, count: 256 << 10)
 
-    /// Throws when none of the files exists.
+    /// Every file is opened here, up front: a rotation while reading renames
+    /// files under us, and open descriptors keep pointing at the right ones.
+    private var descriptors: [Int32] = []
+
+    /// Throws when none of the files exists or one cannot be opened.
     public init(path: String, includeRotated: Bool = true) throws(AuditLogError) {
-        files = includeRotated ? AuditFileSet.files(for: path) : (AuditFileSet.exists(path) ? [path] : [])
-        guard !files.isEmpty else {
+        let names = includeRotated ? AuditFileSet.files(for: path) : (AuditFileSet.exists(path) ? [path] : [])
+        guard !names.isEmpty else {
             throw AuditLogError(operation: "read", path: path, errno: ENOENT)
         }
+        var opened: [String] = []
+        for name in names {
+            let fd = Syscall.open(name, O_RDONLY)
+            if fd >= 0 {
+                opened.append(name)
+                descriptors.append(fd)
+            } else if errno != ENOENT {  // ENOENT: rotated away since listing
+                let code = errno
+                for fd in descriptors { _ = Glibc.close(fd) }
+                throw AuditLogError(operation: "open", path: name, errno: code)
+            }
+        }
+        guard !opened.isEmpty else { throw AuditLogError(operation: "read", path: path, errno: ENOENT) }
+        files = opened
     }
 
     deinit {
-        if fd >= 0 { _ = Glibc.close(fd) }
+        for fd in descriptors where fd >= 0 { _ = Glibc.close(fd) }
     }
 
     /// The next complete line, or nil after the last file.
@@ -41,10 +59,9 @@ public final class AuditReader {
             ready.removeAll(keepingCapacity: true)
             readyIndex = 0
             if fd < 0 {
+                guard fileIndex + 1 < files.count else { return nil }
                 fileIndex += 1
-                guard fileIndex < files.count else { return nil }
-                fd = Syscall.open(files[fileIndex], O_RDONLY)
-                guard fd >= 0 else { throw AuditLogError(operation: "open", path: files[fileIndex], errno: errno) }
+                fd = descriptors[fileIndex]
                 splitter.reset()
             }
             let count = chunk.withUnsafeMutableBytes { raw in
@@ -57,6 +74,7 @@ public final class AuditReader {
                     incompleteTails.append(AuditLine(file: file, number: splitter.linesEmitted + 1, bytes: splitter.partial))
                 }
                 _ = Glibc.close(fd)
+                descriptors[fileIndex] = -1
                 fd = -1
                 continue
             }

@@ -92,6 +92,22 @@ import Testing
         #expect(result.problem == AuditChainBreak(file: path, line: 3, kind: .malformed))
     }
 
+    @Test func readerKeepsItsFilesWhenARotationRenamesThem() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("access.jsonl")
+        try Fixture.writeLog(path, opens: 30, rotateBytes: 2048, keep: 10)
+        let reader = try AuditReader(path: path)
+        let count = reader.files.count
+        // A rotation happens after the reader listed the files.
+        for index in stride(from: count - 1, through: 1, by: -1) {
+            try FileManager.default.moveItem(atPath: "\(path).\(index)", toPath: "\(path).\(index + 1)")
+        }
+        try FileManager.default.moveItem(atPath: path, toPath: path + ".1")
+        let seqs = try reader.readAll().map { try $0.parse().seq }
+        #expect(seqs == Array(seqs.first!...(seqs.first! + UInt64(seqs.count) - 1)))
+        #expect(seqs.last == 32)
+    }
+
     @Test func missingFileIsAnError() {
         #expect(throws: AuditLogError.self) { try AuditVerifier(path: "/nonexistent/gatefs/access.jsonl").verify() }
     }
