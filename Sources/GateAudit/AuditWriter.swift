@@ -159,8 +159,14 @@ final class AuditWriter {
             if code == 0 { break }
             report(code, "write")
             attempts += 1
-            if giveUp && attempts >= 5 { return }
-            usleep(giveUp ? 200_000 : 1_000_000)
+            // Once close() has been called, retry briefly and then give up, so
+            // a full disk cannot hang shutdown forever.
+            let closing = giveUp || queue.withLock { $0.isClosing }
+            if closing && attempts >= 5 {
+                Self.warn("audit log: gave up writing \(end - offset) bytes to \(file.path)")
+                return
+            }
+            usleep(closing ? 200_000 : 1_000_000)
         }
         if reportedErrno != 0 {
             reportedErrno = 0
