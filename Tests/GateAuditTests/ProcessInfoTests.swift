@@ -33,11 +33,11 @@ import Testing
         let dir = TemporaryDirectory()
         try FileManager.default.createDirectory(atPath: dir.file("77"), withIntermediateDirectories: true)
         Fixture.write(Array("first\n".utf8), to: dir.file("77/comm"))
-        let cache = CallerProcessCache(ttlMicroseconds: 200_000, capacity: 4, procRoot: dir.path)
+        let cache = CallerProcessCache(ttlMicroseconds: 500_000, capacity: 4, procRoot: dir.path)
         #expect(cache.lookup(77).name == "first")
         Fixture.write(Array("second\n".utf8), to: dir.file("77/comm"))
         #expect(cache.lookup(77).name == "first")  // cached
-        usleep(300_000)
+        usleep(700_000)
         #expect(cache.lookup(77).name == "second")  // expired, re-read
         for pid in 100..<110 { _ = cache.lookup(Int32(pid)) }  // bounded: no crash, no growth past capacity
         #expect(cache.lookup(0) == .unknown)
