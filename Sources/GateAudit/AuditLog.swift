@@ -1,0 +1,153 @@
+import Glibc
+
+/// The audit log of one mount: FUSE threads `record`, one writer thread writes.
+///
+/// Threading: `record` may be called from any number of threads at once. It
+/// stamps the time, resolves the caller's process name (open, deny, readdir
+/// only; a cached lookup), and appends to a bounded queue under one lock. It
+/// never encodes, hashes or touches the log file.
+///
+/// Backpressure policy: when `queueCapacity` events are waiting, `record`
+/// BLOCKS until the writer makes room. Events are never dropped: a slow disk
+/// slows the filesystem down instead of losing audit lines. After the wait,
+/// the writer adds a `backpressure` line (one per batch) with the total and
+/// longest time callers spent blocked and how many blocked. If the log cannot
+/// be written at all (disk full), the writer keeps the data and retries every
+/// second, so file operations stall until it can; this fails closed.
+///
+/// Lifetime: call `close(final:)` once, after the FUSE session has stopped
+/// sending requests. Events recorded after the writer has finished are
+/// discarded. Dropping the last reference without `close` drains and stops
+/// the writer but writes no final line.
+public final class AuditLog: Sendable {
+    /// Whether `read` events are logged; in `.summary` mode the gate can skip
+    /// building them (and `record` ignores them anyway).
+    public let readLogging: ReadLogging
+    /// The current log file.
+    public let path: String
+
+    private let queue: Mutex<AuditQueueState>
+    private let processes: CallerProcessCache
+    /// The writer thread; joined once, by whoever moves the phase to closing.
+    private let thread: pthread_t
+
+    private init(readLogging: ReadLogging, path: String, queue: Mutex<AuditQueueState>, processes: CallerProcessCache, thread: pthread_t) {
+        self.readLogging = readLogging
+        self.path = path
+        self.queue = queue
+        self.processes = processes
+        self.thread = thread
+    }
+
+    /// Opens or creates the log (0600, parents 0700), locks it against a second
+    /// writer, recovers a torn last line, continues the hash chain from the last
+    /// line (or from `path.1` if the current file is empty), and starts the
+    /// writer thread. Errors name the path and the reason.
+    public static func open(_ config: AuditConfig) throws(AuditLogError) -> AuditLog {
+        guard config.rotateBytes > 0, config.keep >= 0, config.queueCapacity > 0 else {
+            throw AuditLogError(operation: "configure", path: config.path, errno: 0,
+                                detail: "rotateBytes and queueCapacity must be positive and keep non-negative")
+        }
+        let opened = try AuditLogFile.open(path: config.path, rotateBytes: config.rotateBytes, keep: config.keep)
+        let queue = Mutex(AuditQueueState(capacity: config.queueCapacity), conditions: 2)
+        let processes = CallerProcessCache()
+        if let torn = opened.torn {
+            queue.withLock { state in
+                state.pending.append(AuditEntry(time: .now(), kind: .recover(torn: torn, tornBytes: opened.tornBytes),
+                                                path: [], caller: nil, process: nil))
+            }
+        }
+        let writer = AuditWriter(queue: queue, processes: processes, opened: opened)
+        var thread = pthread_t()
+        let context = Unmanaged.passRetained(writer).toOpaque()
+        let status = pthread_create(&thread, nil, { raw in
+            let writer = Unmanaged<AuditWriter>.fromOpaque(raw!).takeRetainedValue()
+            writer.run()
+            return nil
+        }, context)
+        guard status == 0 else {
+            Unmanaged<AuditWriter>.fromOpaque(context).release()
+            opened.file.close()
+            throw AuditLogError(operation: "start writer thread for", path: config.path, errno: status)
+        }
+        return AuditLog(readLogging: config.reads, path: config.path, queue: queue, processes: processes, thread: thread)
+    }
+
+    /// Queues one event, stamped now. Blocks only while the queue is full.
+    ///
+    /// `path` is relative to the source, without a leading slash; empty means
+    /// the root (written `.`). For `read` and `close` an empty path means "the
+    /// path this handle was opened with", so the gate need not keep it around.
+    public func record(_ kind: AuditEventKind, path: [UInt8], caller: Caller?) {
+        if case .read = kind, readLogging == .summary { return }
+        // Resolve now: by the time the writer runs, the caller may have exited.
+        let process = kind.resolvesCallerEagerly ? caller.map { processes.lookup($0.pid) } : nil
+        var entry = AuditEntry(time: AuditTime(microseconds: 0), kind: .event(kind), path: path, caller: caller, process: process)
+        let queued = queue.withLock { state -> Bool in
+            if state.isClosed { return true }
+            guard state.isFull || state.blockedProducers > 0 else {
+                // Stamped under the lock so time order matches seq order.
+                entry.time = .now()
+                state.pending.append(entry)
+                return true
+            }
+            state.blockedProducers += 1
+            return false
+        }
+        if !queued {
+            recordBlocked(&entry)
+        }
+        queue.signal(AuditQueueState.notEmpty)
+    }
+
+    /// The slow path: wait for room, then account for the wait.
+    private func recordBlocked(_ entry: inout AuditEntry) {
+        let started = Self.monotonicMicroseconds()
+        queue.withLock(waitingOn: AuditQueueState.notFull, until: { !$0.isFull || $0.isClosed }) { state in
+            state.blockedProducers -= 1
+            let waited = UInt64(max(0, Self.monotonicMicroseconds() - started))
+            state.blockedMicroseconds += waited
+            state.blockedMaxMicroseconds = max(state.blockedMaxMicroseconds, waited)
+            state.blockedCount += 1
+            entry.time = .now()
+            state.pending.append(entry)
+        }
+        // Another blocked producer may fit too; the writer broadcasts only per batch.
+        queue.signal(AuditQueueState.notFull)
+    }
+
+    /// Drains every queued event, writes `final` (normally `.unmount`) as the
+    /// last line, fsyncs, closes the file and stops the writer thread.
+    /// Blocks until done. Calls after the first return at once.
+    public func close(final: AuditEventKind) {
+        stop(final: AuditEntry(time: .now(), kind: .event(final), path: [], caller: nil, process: nil))
+    }
+
+    private func stop(final: AuditEntry?) {
+        let first = queue.withLock { state -> Bool in
+            guard case .running = state.phase else { return false }
+            state.phase = .closing(final: final)
+            state.writerPaused = false
+            return true
+        }
+        guard first else { return }
+        queue.signal(AuditQueueState.notEmpty)
+        pthread_join(thread, nil)
+    }
+
+    deinit {
+        stop(final: nil)
+    }
+
+    /// Tests hold the writer to fill the queue deterministically.
+    func setWriterPausedForTesting(_ paused: Bool) {
+        queue.withLock { $0.writerPaused = paused }
+        queue.signal(AuditQueueState.notEmpty)
+    }
+
+    private static func monotonicMicroseconds() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000
+    }
+}

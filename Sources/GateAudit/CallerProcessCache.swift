@@ -1,0 +1,54 @@
+import Glibc
+
+/// pid → (comm, container), remembered for about two seconds.
+///
+/// The gate asks at open, deny and readdir time on the FUSE thread, because
+/// the caller may be gone by the time the writer thread formats the line. A
+/// hit is one lock, one dictionary probe and a coarse-clock compare (no
+/// syscall: `CLOCK_MONOTONIC_COARSE` is read from the vDSO); a miss reads two
+/// small `/proc` files. The short expiry bounds the damage of pid reuse and
+/// picks up a process that renamed itself (`prctl(PR_SET_NAME)`). At
+/// `capacity` entries expired ones are dropped, and if none has expired the
+/// table is cleared: crude, but bounded and rare.
+final class CallerProcessCache: Sendable {
+    private struct Entry {
+        var process: CallerProcess
+        var expires: Int64
+    }
+
+    private let entries: Mutex<[Int32: Entry]>
+    private let ttlMicroseconds: Int64
+    private let capacity: Int
+    private let procRoot: String
+
+    init(ttlMicroseconds: Int64 = 2_000_000, capacity: Int = 1024, procRoot: String = "/proc") {
+        self.entries = Mutex([:])
+        self.ttlMicroseconds = ttlMicroseconds
+        self.capacity = capacity
+        self.procRoot = procRoot
+    }
+
+    func lookup(_ pid: Int32) -> CallerProcess {
+        guard pid > 0 else { return .unknown }
+        let now = Self.coarseNow()
+        if let hit = entries.withLock({ $0[pid] }), hit.expires > now {
+            return hit.process
+        }
+        // Read outside the lock so one slow /proc read does not stall other threads.
+        let process = CallerProcess.read(pid: pid, procRoot: procRoot)
+        entries.withLock { table in
+            if table.count >= capacity {
+                table = table.filter { $0.value.expires > now }
+                if table.count >= capacity { table.removeAll(keepingCapacity: true) }
+            }
+            table[pid] = Entry(process: process, expires: now + ttlMicroseconds)
+        }
+        return process
+    }
+
+    private static func coarseNow() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC_COARSE, &ts)
+        return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000
+    }
+}

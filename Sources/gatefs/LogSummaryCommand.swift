@@ -1,0 +1,32 @@
+import ArgumentParser
+import GateAudit
+
+/// `gatefs log summary [FILE]`: what was read, what was denied, and by whom.
+struct LogSummaryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "summary",
+        abstract: "Summarize the log: bytes read and opens per path, denials by rule, top processes.",
+        discussion: "Exit status 2 when the log cannot be read.")
+
+    @OptionGroup var log: LogFileOptions
+
+    @Option(help: "Rows per table.")
+    var top = 10
+
+    func validate() throws {
+        guard top > 0 else { throw ValidationError("--top must be positive") }
+    }
+
+    func run() throws {
+        let summary: AuditSummary
+        do {
+            summary = try AuditSummary.load(path: log.path)
+        } catch {
+            LogOutput.error("gatefs: \(error)")
+            throw ExitCode(2)
+        }
+        var output = LogOutput()
+        output.write(Array((summary.render(top: top) + "\n").utf8))
+        output.flush()
+    }
+}
