@@ -45,7 +45,6 @@ let package = Package(
         .target(
             name: "GateAudit",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
-            exclude: ["AUDIT.md"],
             swiftSettings: strict),
 
         // Gate: the filesystem operations and the inode table, in Swift types.
