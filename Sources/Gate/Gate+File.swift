@@ -61,6 +61,18 @@ extension Gate {
             path: file.path, caller: caller)
     }
 
+    /// Called once the session has ended: the kernel sends RELEASE
+    /// asynchronously after close(2), so a handle may still be open when a
+    /// signal stops the loop. Each gets its `close` line here, so the log
+    /// has exactly one close per open.
+    public func releaseAll() {
+        for (fh, file) in handles.drain() {
+            audit?.record(
+                .close(handle: fh.raw, reads: file.reads.load(ordering: .relaxed), bytes: file.bytes.load(ordering: .relaxed)),
+                path: file.path, caller: nil)
+        }
+    }
+
     /// Extended attributes of a shown node. They belong to the file itself;
     /// a hidden node never gets this far, so no hidden name leaks through them.
     public func getxattr(_ ino: InodeNumber, name: [UInt8], size: Int) throws(Errno) -> [UInt8] {

@@ -32,5 +32,15 @@ final class HandleTable: Sendable {
     func directory(_ fh: FileHandle) -> OpenDirectory? { state.withLock { $0.directories[fh.raw] } }
     func removeFile(_ fh: FileHandle) -> OpenFile? { state.withLock { $0.files.removeValue(forKey: fh.raw) } }
     func removeDirectory(_ fh: FileHandle) -> OpenDirectory? { state.withLock { $0.directories.removeValue(forKey: fh.raw) } }
+    /// Empties the table, returning the files that were still open.
+    func drain() -> [(FileHandle, OpenFile)] {
+        state.withLock { s in
+            let files = s.files.map { (FileHandle($0.key), $0.value) }.sorted { $0.0.raw < $1.0.raw }
+            s.files.removeAll()
+            s.directories.removeAll()
+            return files
+        }
+    }
+
     var count: Int { state.withLock { $0.files.count + $0.directories.count } }
 }

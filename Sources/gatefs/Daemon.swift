@@ -45,9 +45,11 @@ enum Daemon {
                 ready.succeed()
             }
         } catch {
+            gate.releaseAll()
             audit.close(final: .unmount(info))
             throw CLIFailure("\(error)", code: CLIFailure.failed)
         }
+        gate.releaseAll()
         audit.close(final: .unmount(info))
     }
 
