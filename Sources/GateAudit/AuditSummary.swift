@@ -103,6 +103,26 @@ public struct AuditSummary: Sendable {
         return summary
     }
 
+    /// The summary of one mount's session: the lines from the last `mount`
+    /// of `mountpoint` through its `unmount`, in a log shared with others.
+    public static func loadSession(path: String, mountpoint: String) throws(AuditLogError) -> AuditSummary {
+        var summary = AuditSummary()
+        var inSession = false
+        let reader = try AuditReader(path: path)
+        while let line = try reader.next() {
+            guard let record = try? line.parse() else { continue }
+            if record.event == "mount", record.mountpoint == mountpoint {
+                summary = AuditSummary()
+                inSession = true
+            }
+            guard inSession else { continue }
+            summary.add(record)
+            if record.event == "unmount", record.mountpoint == mountpoint { inSession = false }
+        }
+        summary.finish()
+        return summary
+    }
+
     /// A plain-text report; `top` limits each table.
     public func render(top: Int = 10) -> String {
         var out: [String] = []

@@ -6,5 +6,5 @@ struct GatefsCommand: ParsableCommand {
         commandName: "gatefs",
         abstract: "A read-only, allow-listed, audited view of your home directory for AI agents.",
         version: GatefsVersion.string,
-        subcommands: [MountCommand.self, UnmountCommand.self, StatusCommand.self, LogCommand.self])
+        subcommands: [MountCommand.self, UnmountCommand.self, StatusCommand.self, LogCommand.self, RunCommand.self])
 }

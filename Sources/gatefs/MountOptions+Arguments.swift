@@ -1,0 +1,13 @@
+extension MountOptions {
+    /// The same options as command-line arguments, for starting a daemon.
+    var arguments: [String] {
+        var out: [String] = []
+        if let config { out += ["--config", Paths.absolute(config)] }
+        if let source { out += ["--source", Paths.absolute(source)] }
+        for a in allow { out += ["--allow", a] }
+        for d in deny { out += ["--deny", d] }
+        if let log { out += ["--log", Paths.absolute(log)] }
+        if allowOther { out.append("--allow-other") }
+        return out
+    }
+}
