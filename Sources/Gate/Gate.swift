@@ -88,8 +88,17 @@ public final class Gate: Sendable {
         return (attributes(st, as: ino), settings.attrTimeout)
     }
 
+    /// The source file system's free space, but none of its usage: used
+    /// blocks and inodes would count hidden content, so the view reports a
+    /// file system whose size is what is still free. `df` thus shows 0 used.
     public func statfs(_ ino: InodeNumber) throws(Errno) -> Glibc.statvfs {
-        try Sys.statvfs(table.rootFD.raw)
+        var s = try Sys.statvfs(table.rootFD.raw)
+        s.f_blocks = s.f_bavail
+        s.f_bfree = s.f_bavail
+        s.f_files = s.f_favail
+        s.f_ffree = s.f_favail
+        s.f_fsid = 0
+        return s
     }
 
     /// Write access is refused at the kernel (`ro`) and again here.
