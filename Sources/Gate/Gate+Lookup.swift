@@ -46,7 +46,7 @@ extension Gate {
 
     /// Adds a kernel reference for a shown name and builds its entry.
     func enter(_ name: [UInt8], in parentIno: InodeNumber, stat st: FileStat, cursor: PolicyCursor?) -> Entry {
-        let ino = table.reference(parent: parentIno, identity: st.identity) {
+        let ino = table.reference(parent: parentIno, identity: st.identity, name: name) {
             InodeRecord(
                 identity: st.identity, kind: st.kind, parent: parentIno, name: name,
                 cursor: cursor, mountID: st.mountID, nlookup: 0, children: 0)

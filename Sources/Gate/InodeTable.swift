@@ -44,11 +44,13 @@ final class InodeTable: Sendable {
     /// Adds one kernel reference to the node for `name` in `parent`, creating
     /// it if needed. `make` builds the record for a new node.
     func reference(
-        parent: InodeNumber, identity: FileIdentity, make: () -> InodeRecord
+        parent: InodeNumber, identity: FileIdentity, name: [UInt8], make: () -> InodeRecord
     ) -> InodeNumber {
         state.withLock { s in
             let key = EntryKey(parent: parent.raw, identity: identity)
-            if let ino = s.byEntry[key], s.records[ino] != nil {
+            // Reuse the node only for the same name: after a rename on the
+            // host, the old node's (parent, name) no longer re-opens it.
+            if let ino = s.byEntry[key], let existing = s.records[ino], existing.name == name {
                 s.records[ino]!.nlookup += 1
                 return InodeNumber(ino)
             }
