@@ -44,12 +44,26 @@ final class SecretIdentities: Sendable {
         self.extra = extra
     }
 
+    /// A pattern without wildcards names one path (`\` escapes allowed).
     private static func isFixed(_ text: String) -> Bool {
-        !text.utf8.contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "\\") }
+        var escaped = false
+        for b in text.utf8 {
+            if escaped { escaped = false; continue }
+            if b == UInt8(ascii: "\\") { escaped = true; continue }
+            if b == UInt8(ascii: "*") || b == UInt8(ascii: "?") || b == UInt8(ascii: "[") { return false }
+        }
+        return true
     }
 
     private static func segments(_ text: String) -> [[UInt8]] {
-        text.utf8.split(separator: UInt8(ascii: "/")).map(Array.init)
+        var unescaped: [UInt8] = []
+        var escaped = false
+        for b in text.utf8 {
+            if !escaped && b == UInt8(ascii: "\\") { escaped = true; continue }
+            escaped = false
+            unescaped.append(b)
+        }
+        return unescaped.split(separator: UInt8(ascii: "/")).map(Array.init)
     }
 
     /// Whether a file must be hidden by identity, whatever its name.

@@ -30,13 +30,13 @@ struct MountCommand: ParsableCommand {
                 try Daemon.serve(plan, ready: ready)
                 return
             }
+            try Spawner.start(arguments: CommandLine.arguments.dropFirst().map { $0 } + ["--foreground"])
             if !plan.allowOther {
                 FileHandle.standardError.write(Data("""
                     gatefs: note: mounted without --allow-other: only uid \(getuid()) can use the view; \
                     a container engine's daemon or another user gets "permission denied".\n
                     """.utf8))
             }
-            try Spawner.start(arguments: CommandLine.arguments.dropFirst().map { $0 } + ["--foreground"])
         } catch let failure as CLIFailure where ready.fd != nil {
             // A background daemon reports through the pipe; its starter prints it.
             ready.fail(failure.message)

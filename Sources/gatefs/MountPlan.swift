@@ -105,7 +105,8 @@ struct MountPlan: Sendable {
         let extraDeny = try options.deny.map { try compile($0, flag: "--deny") }
         let spec: PolicySpec
         do {
-            spec = try config.policySpec(extraAllow: extraAllow, extraDeny: extraDeny, hidden: hidden)
+            spec = SecretStoreLinks.resolve(
+                try config.policySpec(extraAllow: extraAllow, extraDeny: extraDeny, hidden: hidden), source: source)
         } catch {
             throw CLIFailure(error.description)
         }

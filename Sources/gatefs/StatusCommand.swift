@@ -46,7 +46,8 @@ struct MountStatus: Codable, Sendable {
         MountTable.gatefsMounts().map { m in
             let s = RuntimeState.load(for: m.mountpoint)
             let alive = s?.daemonAlive ?? false
-            let reachable = access(m.mountpoint, F_OK) == 0 || errno != ENOTCONN
+            // A dead daemon's mount answers ENOTCONN, or ECONNABORTED on newer kernels.
+            let reachable = access(m.mountpoint, F_OK) == 0 || (errno != ENOTCONN && errno != ECONNABORTED)
             return MountStatus(
                 mountpoint: m.mountpoint, state: alive && reachable ? "live" : "stale", source: s?.source,
                 pid: alive ? s?.pid : nil, log: s?.log, rules: s?.rules, allowOther: s?.allowOther)

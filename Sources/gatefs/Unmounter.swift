@@ -14,6 +14,13 @@ enum Unmounter {
         }
         let state = RuntimeState.load(for: mountpoint)
         try detach(mountpoint, lazy: lazy)
+        if lazy, let state, state.daemonAlive {
+            // A lazily detached view lives on for the processes still using
+            // it; its daemon exits when the last of them lets go.
+            FileHandle.standardError.write(Data(
+                "gatefs: detached \(mountpoint); its daemon (pid \(state.pid)) exits once the last process using it is done\n".utf8))
+            return
+        }
         if let state, state.daemonAlive {
             let deadline = Date().addingTimeInterval(timeout)
             while state.daemonAlive {
