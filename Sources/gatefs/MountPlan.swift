@@ -88,6 +88,11 @@ struct MountPlan: Sendable {
 
         // Log: never inside the view; hidden from it when inside the source.
         let logArg = options.log ?? config.logPath ?? Paths.defaultLogFile
+        // ".." would be collapsed lexically before symlinks are followed,
+        // which can disagree with where the file really ends up.
+        if logArg.split(separator: "/").contains("..") {
+            throw CLIFailure("the audit log path must not contain '..': \(logArg)")
+        }
         let logPath = Paths.realParent(logArg)
         if Paths.relative(logPath, to: mountpoint) != nil {
             throw CLIFailure("the audit log \(logPath) would lie inside the view \(mountpoint)")

@@ -40,14 +40,22 @@ enum Paths {
         return String(cString: r)
     }
 
-    /// The canonical form of a path whose last component may not resolve:
-    /// the parent is resolved, the last name is kept as written.
+    /// The canonical form of a path of which only a leading part may exist
+    /// yet (a log file in a directory still to be created, a stale
+    /// mountpoint that answers ENOTCONN): the deepest existing ancestor is
+    /// resolved with realpath, so every symlink on the way is followed, and
+    /// the rest is appended as written ("." and ".." were already collapsed).
     static func realParent(_ path: String) -> String {
-        let abs = absolute(path)
-        let parent = (abs as NSString).deletingLastPathComponent
-        let name = (abs as NSString).lastPathComponent
-        let rp = real(parent) ?? parent
-        return rp == "/" ? "/" + name : rp + "/" + name
+        let parts = absolute(path).split(separator: "/").map(String.init)
+        var existing = parts.count - 1   // never resolve the last name itself
+        while existing > 0 {
+            if let r = real("/" + parts[0..<existing].joined(separator: "/")) {
+                let rest = parts[existing...].joined(separator: "/")
+                return r == "/" ? "/" + rest : r + "/" + rest
+            }
+            existing -= 1
+        }
+        return "/" + parts.joined(separator: "/")
     }
 
     /// `inner` relative to `outer` when `inner` lies inside it ("" if equal), else nil.
