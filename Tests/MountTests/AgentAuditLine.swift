@@ -1,0 +1,51 @@
+import Foundation
+import Glibc
+
+/// The fields of an audit log line that the agent tests check.
+struct AgentAuditLine: Decodable, Sendable, CustomStringConvertible {
+    let event: String
+    let path: String
+    let pid: Int32
+    let uid: UInt32
+    let process: String?
+    let container: String?
+    let op: String?
+    let rule: String?
+    let result: String?
+    let mountpoint: String?
+
+    var description: String {
+        "\(event) \(path) uid=\(uid) process=\(process ?? "-") container=\(container ?? "-")"
+            + (rule.map { " rule=\($0)" } ?? "")
+    }
+
+    /// Every complete line of the log (a torn last line is skipped).
+    static func load(_ path: String) -> [AgentAuditLine] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap { try? JSONDecoder().decode(AgentAuditLine.self, from: Data($0.utf8)) }
+    }
+
+    /// The log once a line matching `predicate` is in it (the writer is
+    /// asynchronous), or nil at the deadline.
+    static func wait(
+        for path: String, timeout: Double = 10, _ predicate: (AgentAuditLine) -> Bool
+    ) -> [AgentAuditLine]? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let lines = load(path)
+            if lines.contains(where: predicate) { return lines }
+            if Date() > deadline { return nil }
+            usleep(20_000)
+        }
+    }
+
+    /// Reads `file` (which nothing else in the test opens) through the view
+    /// from this process, then waits until that `open` is logged. Events are
+    /// queued in order, so every request the daemon saw before is logged
+    /// too: a barrier before asserting that something was NOT logged.
+    static func barrier(log: String, view: String, file: String, timeout: Double = 10) -> [AgentAuditLine]? {
+        _ = Posix.readFile(view + "/" + file)
+        let me = getuid()
+        return wait(for: log, timeout: timeout) { $0.event == "open" && $0.path == file && $0.uid == me }
+    }
+}
