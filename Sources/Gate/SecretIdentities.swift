@@ -10,8 +10,9 @@ import Synchronization
 /// Only patterns that name a fixed path (`.ssh`, `.aws`, `.docker/config.json`)
 /// can be scanned; wildcard entries (`**/*.pem`) are matched by name wherever
 /// they appear, but their identities are not collected. The scan runs at
-/// mount and again, at most once a second, when a multiply-linked file the
-/// set does not know is looked up, so a secret created after mount is caught.
+/// mount and again whenever a multiply-linked file the set does not know,
+/// and whose links changed since the last scan, is looked up, so a secret
+/// created and linked after mount is caught.
 final class SecretIdentities: Sendable {
     private struct FixedPath: Sendable {
         let segments: [[UInt8]]
@@ -20,15 +21,19 @@ final class SecretIdentities: Sendable {
 
     private struct State: Sendable {
         var known: [FileIdentity: String] = [:]
-        var lastScan: ContinuousClock.Instant?
+        /// Wall-clock second at which the last completed scan started.
+        var lastScanWallClock: Int64 = 0
     }
 
     private let fixed: [FixedPath]
     private let extra: Set<FileIdentity>
     private let state = Mutex(State())
     private let root = Mutex<OwnedFD?>(nil)
-    static let scanInterval: Duration = .seconds(1)
-    static let scanLimit = 20_000
+    /// ctime has coarse (tick) granularity; treat anything this close to a
+    /// scan's start as possibly after it.
+    static let ctimeSlackSeconds: Int64 = 2
+    /// Entries walked per fixed path at most (a browser profile holds many).
+    static let scanLimitPerPath = 200_000
 
     init(policy: Policy, extra: Set<FileIdentity>) {
         var fixed: [FixedPath] = []
@@ -67,15 +72,21 @@ final class SecretIdentities: Sendable {
     }
 
     /// Whether a file must be hidden by identity, whatever its name.
+    ///
+    /// Making a hard link changes the inode's ctime. An unknown multiply-
+    /// linked file whose ctime predates the last scan was already linked
+    /// when that scan ran, so the scan's answer stands; one changed since
+    /// (or just before: ctime is coarse) triggers a fresh scan first. Old
+    /// hard links (package stores, backups) thus never cause rescans, and a
+    /// secret linked a moment ago is never missed.
     func isHidden(_ st: FileStat) -> Bool {
         guard st.kind == .regular else { return false }
         if extra.contains(st.identity) { return true }
         guard st.nlink > 1 else { return false }
-        if state.withLock({ $0.known[st.identity] != nil }) { return true }
-        let due = state.withLock { s in
-            s.lastScan.map { ContinuousClock.now - $0 >= SecretIdentities.scanInterval } ?? true
-        }
-        guard due, let rootFD = root.withLock({ $0 }) else { return false }
+        let (known, scanStart) = state.withLock { ($0.known[st.identity] != nil, $0.lastScanWallClock) }
+        if known { return true }
+        guard st.ctime.seconds >= scanStart - SecretIdentities.ctimeSlackSeconds,
+              let rootFD = root.withLock({ $0 }) else { return false }
         rescan(root: rootFD)
         return state.withLock { $0.known[st.identity] != nil }
     }
@@ -88,9 +99,10 @@ final class SecretIdentities: Sendable {
     /// symlinks nor crossing mounts, and records the regular files found.
     func rescan(root rootFD: OwnedFD) {
         root.withLock { $0 = rootFD }
+        let started = Int64(time(nil))
         var found: [FileIdentity: String] = [:]
-        var budget = SecretIdentities.scanLimit
         for path in fixed {
+            var budget = SecretIdentities.scanLimitPerPath
             var dir = rootFD
             var ok = true
             for segment in path.segments.dropLast() {
@@ -110,7 +122,7 @@ final class SecretIdentities: Sendable {
         }
         state.withLock { s in
             s.known = found
-            s.lastScan = ContinuousClock.now
+            s.lastScanWallClock = started
         }
     }
 

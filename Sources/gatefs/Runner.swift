@@ -19,10 +19,14 @@ enum Runner {
         let status = runChild(command.map { $0.replacingOccurrences(of: "{view}", with: mountpoint) }, view: mountpoint)
 
         do {
-            try Unmounter.unmount(mountpoint, lazy: false, timeout: 30)
+            try Unmounter.unmount(mountpoint, lazy: false, timeout: 5)
         } catch {
-            // Something the command left behind still uses the view: detach it.
-            try Unmounter.unmount(mountpoint, lazy: true, timeout: 30)
+            // Something the command left behind still uses the view (a busy
+            // cwd, or a container that outlived its client and holds its own
+            // copy of the mount): detach ours and carry on. The daemon exits
+            // once the last user lets go.
+            FileHandle.standardError.write(Data("gatefs: \(error)\n".utf8))
+            try? Unmounter.unmount(mountpoint, lazy: true, timeout: 5)
         }
         if let summary = try? AuditSummary.loadSession(path: plan.logPath, mountpoint: mountpoint) {
             FileHandle.standardError.write(Data("\n── gatefs session summary (\(plan.logPath)) ──\n\(summary.render())\n".utf8))
