@@ -18,7 +18,7 @@ extension Gate {
             if mode != .read || flags & (O_TRUNC | O_APPEND | O_CREAT) != 0 { throw Errno(rawValue: EROFS) }
             guard rec.kind == .regular else { throw Errno(rawValue: EACCES) }
             let parentFD = try directoryFD(rec.parent)
-            let raw = try Sys.open(in: parentFD.raw, rec.name, flags: O_RDONLY | O_NONBLOCK | O_NOCTTY)
+            let raw = try Gate.reopening { () throws(Errno) in try Sys.open(in: parentFD.raw, rec.name, flags: O_RDONLY | O_NONBLOCK | O_NOCTTY) }
             let fd = OwnedFD(adopting: raw)
             let st = try Sys.stat(fd: fd.raw)
             guard st.identity == rec.identity, st.kind == .regular else { throw Errno(rawValue: ESTALE) }
@@ -26,7 +26,10 @@ extension Gate {
                 recordDeny(op: "open", rule: secrets.rule(for: st), path: path, caller: caller)
                 throw Errno(rawValue: ENOENT)
             }
-            let fh = handles.insert(OpenFile(fd: fd, ino: ino, path: path))
+            guard let fh = handles.insert(
+                OpenFile(fd: fd, ino: ino, path: path, opener: caller?.pid ?? 0),
+                perCaller: settings.maxOpenFilesPerCaller, total: settings.maxOpenFiles)
+            else { throw Errno(rawValue: EMFILE) }
             audit?.record(.open(mode: mode, handle: fh.raw, errno: 0), path: path, caller: caller)
             return fh
         } catch {
@@ -91,7 +94,8 @@ extension Gate {
         case .directory:
             return OwnedFD(adopting: try Sys.reopenDirectory(try directoryFD(ino).raw))
         case .regular:
-            let raw = try Sys.open(in: try directoryFD(rec.parent).raw, rec.name, flags: O_RDONLY | O_NONBLOCK | O_NOCTTY)
+            let parentFD = try directoryFD(rec.parent)
+            let raw = try Gate.reopening { () throws(Errno) in try Sys.open(in: parentFD.raw, rec.name, flags: O_RDONLY | O_NONBLOCK | O_NOCTTY) }
             let fd = OwnedFD(adopting: raw)
             guard try Sys.stat(fd: fd.raw).identity == rec.identity else { throw Errno(rawValue: ESTALE) }
             return fd

@@ -58,7 +58,7 @@ public final class Gate: Sendable {
         if let fd = table.cachedDirectoryFD(ino) { return fd }
         guard let rec = table.record(ino), rec.kind == .directory else { throw Errno(rawValue: ENOENT) }
         let parentFD = try directoryFD(rec.parent)
-        let raw = try Sys.open(in: parentFD.raw, rec.name, flags: Sys.O_PATH | Sys.O_DIRECTORY)
+        let raw = try Gate.reopening { () throws(Errno) in try Sys.open(in: parentFD.raw, rec.name, flags: Sys.O_PATH | Sys.O_DIRECTORY) }
         let fd = OwnedFD(adopting: raw)
         guard try Sys.stat(fd: fd.raw).identity == rec.identity else {
             // The name now refers to another directory (renamed or swapped on
@@ -68,11 +68,29 @@ public final class Gate: Sendable {
         return table.cacheDirectoryFD(ino, fd)
     }
 
+    /// Re-opening a node the kernel holds: if its name has meanwhile become
+    /// a symlink (ELOOP), a mount point (EXDEV) or a non-directory (ENOTDIR),
+    /// the node is gone. ESTALE makes the kernel look the name up again, so
+    /// the caller gets the fresh decision (and the log its deny line)
+    /// instead of an error that hints at what is there now.
+    static func reopening(_ body: () throws(Errno) -> Int32) throws(Errno) -> Int32 {
+        do {
+            return try body()
+        } catch where error.rawValue == ELOOP || error.rawValue == EXDEV || error.rawValue == ENOTDIR {
+            throw Errno(rawValue: ESTALE)
+        }
+    }
+
     // MARK: - Attributes
 
+    /// The node's attributes as the view shows them: its own node id, and
+    /// for a directory a link count of 1 ("unknown", as on btrfs), because
+    /// the source's count includes hidden subdirectories. find(1) reads 1 as
+    /// "do not infer leaf directories".
     func attributes(_ st: FileStat, as ino: InodeNumber) -> FileStat {
         var out = st
         out.ino = ino.raw
+        if st.kind == .directory { out.nlink = 1 }
         return out
     }
 

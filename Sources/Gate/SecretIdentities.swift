@@ -23,11 +23,13 @@ final class SecretIdentities: Sendable {
         var known: [FileIdentity: String] = [:]
         /// Wall-clock second at which the last completed scan started.
         var lastScanWallClock: Int64 = 0
+        var generation = 0
     }
 
     private let fixed: [FixedPath]
-    private let extra: Set<FileIdentity>
+    private let extra: @Sendable () -> Set<FileIdentity>
     private let state = Mutex(State())
+    private let scanning = Mutex(())
     private let root = Mutex<OwnedFD?>(nil)
     /// ctime has coarse (tick) granularity; treat anything this close to a
     /// scan's start as possibly after it.
@@ -35,7 +37,7 @@ final class SecretIdentities: Sendable {
     /// Entries walked per fixed path at most (a browser profile holds many).
     static let scanLimitPerPath = 200_000
 
-    init(policy: Policy, extra: Set<FileIdentity>) {
+    init(policy: Policy, extra: @escaping @Sendable () -> Set<FileIdentity>) {
         var fixed: [FixedPath] = []
         for entry in policy.spec.secrets {
             for p in entry.patterns where SecretIdentities.isFixed(p.text) {
@@ -80,19 +82,25 @@ final class SecretIdentities: Sendable {
     /// hard links (package stores, backups) thus never cause rescans, and a
     /// secret linked a moment ago is never missed.
     func isHidden(_ st: FileStat) -> Bool {
-        guard st.kind == .regular else { return false }
-        if extra.contains(st.identity) { return true }
-        guard st.nlink > 1 else { return false }
-        let (known, scanStart) = state.withLock { ($0.known[st.identity] != nil, $0.lastScanWallClock) }
+        // The log itself is hidden by path; only another link to it needs this.
+        guard st.kind == .regular, st.nlink > 1 else { return false }
+        if extra().contains(st.identity) { return true }
+        let (known, scanStart, generation) = state.withLock {
+            ($0.known[st.identity] != nil, $0.lastScanWallClock, $0.generation)
+        }
         if known { return true }
         guard st.ctime.seconds >= scanStart - SecretIdentities.ctimeSlackSeconds,
               let rootFD = root.withLock({ $0 }) else { return false }
-        rescan(root: rootFD)
+        // One scan at a time; callers that waited for another thread's scan,
+        // which started after they looked, take its answer instead of scanning again.
+        scanning.withLock { _ in
+            if state.withLock({ $0.generation }) == generation { rescan(root: rootFD) }
+        }
         return state.withLock { $0.known[st.identity] != nil }
     }
 
     func rule(for st: FileStat) -> String {
-        extra.contains(st.identity) ? "audit-log" : "hardlink-secret"
+        extra().contains(st.identity) ? "audit-log" : "hardlink-secret"
     }
 
     /// Walks every fixed secret path from the source root, never following
@@ -123,6 +131,7 @@ final class SecretIdentities: Sendable {
         state.withLock { s in
             s.known = found
             s.lastScanWallClock = started
+            s.generation += 1
         }
     }
 

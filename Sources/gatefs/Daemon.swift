@@ -21,7 +21,9 @@ enum Daemon {
             throw CLIFailure("cannot open the audit log \(plan.logPath): \(error)", code: CLIFailure.failed)
         }
         var settings = GateSettings(source: plan.source, policy: plan.policy)
-        settings.hiddenIdentities = logIdentities(plan.logPath)
+        let logPath = plan.logPath
+        let keep = plan.logKeep
+        settings.hiddenIdentities = { logIdentities(logPath, keep: keep) }
         let gate: Gate
         do {
             gate = try Gate(settings: settings, mountpoint: plan.mountpoint, audit: audit)
@@ -55,9 +57,9 @@ enum Daemon {
 
     /// The audit log and its rotations are hidden by identity too, so a hard
     /// link to the log placed in an allowed folder does not show it.
-    private static func logIdentities(_ path: String) -> Set<FileIdentity> {
+    private static func logIdentities(_ path: String, keep: Int) -> Set<FileIdentity> {
         var out: Set<FileIdentity> = []
-        for candidate in [path] + (1...16).map({ "\(path).\($0)" }) {
+        for candidate in [path, path + ".lock"] + (0...max(keep, 1)).map({ "\(path).\($0)" }) {
             var st = stat()
             if lstat(candidate, &st) == 0 { out.insert(FileIdentity(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino))) }
         }

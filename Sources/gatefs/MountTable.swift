@@ -10,7 +10,9 @@ struct MountTable {
     }
 
     static func current() -> [Mount] {
-        guard let text = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) else { return [] }
+        // Decode lossily: one mountpoint whose name is not UTF-8 must not hide every other mount.
+        guard let data = FileManager.default.contents(atPath: "/proc/self/mountinfo") else { return [] }
+        let text = String(decoding: data, as: UTF8.self)
         return text.split(separator: "\n").compactMap(parse)
     }
 
