@@ -62,17 +62,7 @@ extension Gate {
         if !restart, let items = dir.snapshot.withLock({ $0 }) { return items }
         let parentFD = try directoryFD(dir.ino)
         guard lseek(dir.stream.raw, 0, SEEK_SET) == 0 else { throw Errno(rawValue: errno) }
-        var names: [[UInt8]] = []
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 8)
-        defer { buffer.deallocate() }
-        while true {
-            let n = try Sys.getdents(dir.stream.raw, into: buffer)
-            if n == 0 { break }
-            Sys.forEachDirent(UnsafeRawBufferPointer(rebasing: buffer[..<n])) { _, _, cname in
-                let name = Array(UnsafeRawBufferPointer(start: cname, count: strlen(cname)))
-                if name != [0x2E] && name != [0x2E, 0x2E] { names.append(name) }
-            }
-        }
+        let names = try Sys.directoryNames(dir.stream.raw)
         var items: [OpenDirectory.Item] = []
         items.reserveCapacity(names.count)
         for name in names {

@@ -138,16 +138,8 @@ final class SecretIdentities: Sendable {
     private func walk(_ dir: OwnedFD, depth: Int, rule: String, into found: inout [FileIdentity: String], budget: inout Int) {
         guard depth < 32, budget > 0, let raw = try? Sys.reopenDirectory(dir.raw) else { return }
         let stream = OwnedFD(adopting: raw)
-        var names: [[UInt8]] = []
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 32 * 1024, alignment: 8)
-        defer { buffer.deallocate() }
-        while budget > 0, let n = try? Sys.getdents(stream.raw, into: buffer), n > 0 {
-            Sys.forEachDirent(UnsafeRawBufferPointer(rebasing: buffer[..<n])) { _, _, cname in
-                let name = Array(UnsafeRawBufferPointer(start: cname, count: strlen(cname)))
-                if name != [0x2E] && name != [0x2E, 0x2E] { names.append(name) }
-            }
-            budget -= names.count
-        }
+        guard let names = try? Sys.directoryNames(stream.raw) else { return }
+        budget -= names.count
         for name in names {
             guard let st = try? Sys.stat(in: dir.raw, name) else { continue }
             if st.kind == .regular {

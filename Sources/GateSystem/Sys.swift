@@ -88,6 +88,22 @@ public enum Sys {
         try Syscall.check { gatefs_getdents64(fd, buffer.baseAddress, buffer.count) }
     }
 
+    /// Every name in an open directory (read from its current offset, so
+    /// rewind it first), without "." and "..".
+    public static func directoryNames(_ fd: Int32) throws(Errno) -> [[UInt8]] {
+        var names: [[UInt8]] = []
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 8)
+        defer { buffer.deallocate() }
+        while true {
+            let n = try getdents(fd, into: buffer)
+            if n == 0 { return names }
+            forEachDirent(UnsafeRawBufferPointer(rebasing: buffer[..<n])) { _, _, cname in
+                let name = Array(UnsafeRawBufferPointer(start: cname, count: strlen(cname)))
+                if name != [0x2E] && name != [0x2E, 0x2E] { names.append(name) }
+            }
+        }
+    }
+
     /// Walks the records of a getdents64 buffer.
     public static func forEachDirent(
         _ buffer: UnsafeRawBufferPointer, _ body: (_ ino: UInt64, _ type: UInt8, _ name: UnsafePointer<CChar>) -> Void
