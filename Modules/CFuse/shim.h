@@ -36,16 +36,11 @@ static inline void gatefs_fi_set_open_flags(struct fuse_file_info *fi, int keep_
     fi->nonseekable = nonseekable ? 1 : 0;
 }
 
-static inline void gatefs_fi_set_cache_readdir(struct fuse_file_info *fi, int cache) {
-    fi->cache_readdir = cache ? 1 : 0;
-}
-
 static inline unsigned gatefs_cap_readdirplus(void) { return FUSE_CAP_READDIRPLUS; }
 static inline unsigned gatefs_cap_readdirplus_auto(void) { return FUSE_CAP_READDIRPLUS_AUTO; }
 static inline unsigned gatefs_cap_splice_write(void) { return FUSE_CAP_SPLICE_WRITE; }
 static inline unsigned gatefs_cap_splice_move(void) { return FUSE_CAP_SPLICE_MOVE; }
 static inline unsigned gatefs_cap_auto_inval_data(void) { return FUSE_CAP_AUTO_INVAL_DATA; }
 static inline unsigned gatefs_cap_async_read(void) { return FUSE_CAP_ASYNC_READ; }
-static inline unsigned gatefs_cap_export_support(void) { return FUSE_CAP_EXPORT_SUPPORT; }
 
 #endif

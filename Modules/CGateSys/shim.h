@@ -28,7 +28,6 @@ static const int gatefs_O_DIRECTORY = O_DIRECTORY;
 static const int gatefs_O_CLOEXEC = O_CLOEXEC;
 static const int gatefs_AT_EMPTY_PATH = 0x1000;
 static const int gatefs_AT_SYMLINK_NOFOLLOW = AT_SYMLINK_NOFOLLOW;
-static const int gatefs_AT_NO_AUTOMOUNT = 0x800;
 static const uint64_t gatefs_RESOLVE_BENEATH = RESOLVE_BENEATH;
 static const uint64_t gatefs_RESOLVE_NO_SYMLINKS = RESOLVE_NO_SYMLINKS;
 static const uint64_t gatefs_RESOLVE_NO_MAGICLINKS = RESOLVE_NO_MAGICLINKS;

@@ -27,7 +27,7 @@ extension Gate {
                 throw Errno(rawValue: ENOENT)
             }
             guard let fh = handles.insert(
-                OpenFile(fd: fd, ino: ino, path: path, opener: caller?.pid ?? 0),
+                OpenFile(fd: fd, ino: ino, path: path, opener: caller?.pid ?? 0, size: st.size),
                 perCaller: settings.maxOpenFilesPerCaller, total: settings.maxOpenFiles)
             else { throw Errno(rawValue: EMFILE) }
             audit?.record(.open(mode: mode, handle: fh.raw, errno: 0), path: path, caller: caller)
@@ -39,12 +39,19 @@ extension Gate {
     }
 
     /// Hands the bridge the descriptor to splice from, and records the read.
-    /// The byte count is what the splice will return: the file's size bounds it.
+    /// The byte count is what the splice will return, bounded by the file's
+    /// size. The size seen at open is reused while reads stay within it (no
+    /// stat per read); a read reaching past it stats the file again. A file
+    /// truncated while open can therefore be counted a little high.
     public func read(_ fh: FileHandle, offset: Int64, size: Int, caller: Caller?) throws(Errno) -> ReadSource {
         guard let file = handles.file(fh) else { throw Errno(rawValue: EBADF) }
         if let audit {
-            let st = try Sys.stat(fd: file.fd.raw)
-            let available = max(0, Int64(bitPattern: st.size) - offset)
+            var fileSize = file.knownSize.load(ordering: .relaxed)
+            if UInt64(offset) + UInt64(size) > fileSize {
+                fileSize = try Sys.stat(fd: file.fd.raw).size
+                file.knownSize.store(fileSize, ordering: .relaxed)
+            }
+            let available = max(0, Int64(bitPattern: fileSize) - offset)
             let bytes = UInt64(min(Int64(size), available))
             file.reads.add(1, ordering: .relaxed)
             file.bytes.add(bytes, ordering: .relaxed)

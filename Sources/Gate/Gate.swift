@@ -129,9 +129,6 @@ public final class Gate: Sendable {
         table.forget(ino, count: count)
     }
 
-    /// Every operation that would change the source.
-    public func refuseWrite() -> Errno { Errno(rawValue: EROFS) }
-
     // MARK: - Audit
 
     func path(_ parent: InodeNumber, _ name: [UInt8]) -> [UInt8] {
@@ -144,11 +141,5 @@ public final class Gate: Sendable {
 
     func recordDeny(op: String, rule: String, path: [UInt8], caller: Caller?) {
         audit?.record(.deny(op: op, rule: rule, errno: ENOENT), path: path, caller: caller)
-    }
-
-    /// Live node and descriptor counts (for tests and `status`).
-    public var tableCounts: (nodes: Int, directoryFDs: Int, handles: Int) {
-        let t = table.counts
-        return (t.records, t.directoryFDs, handles.count)
     }
 }

@@ -133,8 +133,4 @@ final class InodeTable: Sendable {
             return out.reversed()
         }
     }
-
-    var counts: (records: Int, directoryFDs: Int) {
-        state.withLock { ($0.records.count, $0.directoryFDs.count) }
-    }
 }

@@ -120,11 +120,6 @@ public enum Sys {
         }
     }
 
-    /// Reads up to `size` bytes at `offset`. The corresponding C function is `pread(2)`.
-    public static func pread(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws(Errno) -> Int {
-        try Syscall.check { Glibc.pread(fd, buffer.baseAddress, buffer.count, Int(offset)) }
-    }
-
     /// The corresponding C function is `fstatvfs(3)`.
     public static func statvfs(_ fd: Int32) throws(Errno) -> Glibc.statvfs {
         var out = Glibc.statvfs()

@@ -30,7 +30,7 @@ struct MountCommand: ParsableCommand {
                 try Daemon.serve(plan, ready: ready)
                 return
             }
-            try Spawner.start(arguments: CommandLine.arguments.dropFirst().map { $0 } + ["--foreground"])
+            try Spawner.startDaemon(view, mountpoint: plan.mountpoint)
             if !plan.allowOther {
                 FileHandle.standardError.write(Data("""
                     gatefs: note: mounted without --allow-other: only uid \(getuid()) can use the view; \

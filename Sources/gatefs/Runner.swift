@@ -14,7 +14,7 @@ enum Runner {
         let mountpoint = String(cString: made)
         defer { rmdir(mountpoint) }
         let plan = try MountPlan.make(view, mountpoint: mountpoint)
-        try Spawner.start(arguments: ["mount"] + view.arguments + ["--foreground", mountpoint])
+        try Spawner.startDaemon(view, mountpoint: plan.mountpoint)
 
         let status = runChild(command.map { $0.replacingOccurrences(of: "{view}", with: mountpoint) }, view: mountpoint)
 

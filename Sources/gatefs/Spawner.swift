@@ -7,6 +7,12 @@ import Glibc
 /// that the mount is live. Spawning (not fork) keeps the Swift runtime's
 /// threads out of the child.
 enum Spawner {
+    /// Starts `gatefs mount --foreground` for these options, with every path
+    /// made absolute, and returns once its view is live.
+    static func startDaemon(_ view: MountOptions, mountpoint: String) throws {
+        try start(arguments: ["mount"] + view.arguments + ["--foreground", mountpoint])
+    }
+
     static func start(arguments: [String], timeout: Double = 60) throws {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw CLIFailure("cannot create a pipe: \(String(cString: strerror(errno)))", code: 1) }
