@@ -83,21 +83,25 @@ public final class AuditLog: Sendable {
         // Resolve now: by the time the writer runs, the caller may have exited.
         let process = kind.resolvesCallerEagerly ? caller.map { processes.lookup($0.pid) } : nil
         var entry = AuditEntry(time: AuditTime(microseconds: 0), kind: .event(kind), path: path, caller: caller, process: process)
-        let queued = queue.withLock { state -> Bool in
-            if state.isClosed { return true }
+        let (queued, wake) = queue.withLock { state -> (Bool, Bool) in
+            if state.isClosed { return (true, false) }
             guard state.isFull || state.blockedProducers > 0 else {
                 // Stamped under the lock so time order matches seq order.
                 entry.time = .now()
                 state.pending.append(entry)
-                return true
+                // Wake the writer only when it sleeps with nothing to do, or
+                // when a lingering writer should not wait any longer.
+                let wake = state.writerIdle || state.pending.count == state.wakeThreshold
+                if wake { state.writerIdle = false }
+                return (true, wake)
             }
             state.blockedProducers += 1
-            return false
+            return (false, true)
         }
         if !queued {
             recordBlocked(&entry)
         }
-        queue.signal(AuditQueueState.notEmpty)
+        if wake { queue.signal(AuditQueueState.notEmpty) }
     }
 
     /// The slow path: wait for room, then account for the wait.

@@ -32,8 +32,19 @@ struct AuditQueueState {
     /// Tests pause the writer to fill the queue deterministically.
     var writerPaused = false
 
+    /// The writer is asleep with nothing to do and must be signalled for the
+    /// next event. While it lingers after a batch (see `AuditWriter.linger`)
+    /// this is false, and producers do not signal: events pile up into one
+    /// batch instead of costing a wake-up and a write(2) each.
+    var writerIdle = false
+
+    /// Events queued at which a lingering writer is woken early, so a burst
+    /// never fills the queue while the writer sleeps.
+    let wakeThreshold: Int
+
     init(capacity: Int) {
         self.capacity = max(1, capacity)
+        self.wakeThreshold = max(1, min(self.capacity / 2, 4096))
         pending.reserveCapacity(self.capacity + 1)
     }
 
@@ -47,6 +58,13 @@ struct AuditQueueState {
     var isClosed: Bool {
         if case .closed = phase { return true }
         return false
+    }
+
+    /// A lingering writer should stop lingering: the queue is filling up,
+    /// someone is blocked on it, or the log is closing.
+    var writerUrgent: Bool {
+        if writerPaused { return false }
+        return pending.count >= wakeThreshold || blockedProducers > 0 || isClosing
     }
 
     /// The writer has work: events, or a close to finish.

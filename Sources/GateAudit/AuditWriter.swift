@@ -28,6 +28,10 @@ final class AuditWriter {
     /// Flush-to-disk cadence while idle; bounds loss on power failure (kill -9
     /// loses nothing already written, the page cache survives it).
     static let syncIntervalMicroseconds: Int64 = 1_000_000
+    /// How long the writer lets events gather after a batch before it takes
+    /// the next. Bounds the delay before a line reaches the file (and
+    /// `gatefs log --follow`); the queue filling up ends it early.
+    static let lingerMicroseconds: Int64 = 2_000
 
     init(queue: Mutex<AuditQueueState>, processes: CallerProcessCache, opened: AuditLogFile.Opened) {
         self.queue = queue
@@ -43,14 +47,24 @@ final class AuditWriter {
         Self.nameThread()
         var batch: [AuditEntry] = []
         batch.reserveCapacity(queue.withLock { $0.capacity } + 1)
+        // After writing a batch the writer lingers briefly instead of waiting
+        // to be signalled, so a busy filesystem costs one wake-up and one
+        // write(2) per `linger`, not per event.
+        var lingering = false
         while true {
             var backpressure: AuditEntry?
             var finishing = false
             var final: AuditEntry?
+            if !lingering {
+                queue.withLock { state in state.writerIdle = !state.writerReady }
+            }
             queue.withLock(
-                waitingOn: AuditQueueState.notEmpty, until: { $0.writerReady },
-                timeoutMicroseconds: unsynced ? Self.syncIntervalMicroseconds : nil
+                waitingOn: AuditQueueState.notEmpty,
+                until: { lingering ? $0.writerUrgent : $0.writerReady },
+                timeoutMicroseconds: lingering ? Self.lingerMicroseconds
+                    : unsynced ? Self.syncIntervalMicroseconds : nil
             ) { state in
+                state.writerIdle = false
                 guard state.writerReady else { return }  // timed out: only sync
                 swap(&state.pending, &batch)
                 if state.blockedCount > 0 {
@@ -69,6 +83,7 @@ final class AuditWriter {
                     state.phase = .closed
                 }
             }
+            lingering = !batch.isEmpty
             if !batch.isEmpty { queue.broadcast(AuditQueueState.notFull) }
             for entry in batch { encode(entry) }
             batch.removeAll(keepingCapacity: true)
