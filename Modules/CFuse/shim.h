@@ -30,10 +30,11 @@ static inline int gatefs_reply_fd_data(fuse_req_t req, int fd, off_t offset, siz
 
 /// fuse_file_info's bitfields are not visible from Swift.
 static inline void gatefs_fi_set_open_flags(struct fuse_file_info *fi, int keep_cache,
-                                            int direct_io, int nonseekable) {
+                                            int cache_readdir) {
     fi->keep_cache = keep_cache ? 1 : 0;
-    fi->direct_io = direct_io ? 1 : 0;
-    fi->nonseekable = nonseekable ? 1 : 0;
+    fi->cache_readdir = cache_readdir ? 1 : 0;
+    fi->direct_io = 0;
+    fi->nonseekable = 0;
 }
 
 static inline unsigned gatefs_cap_readdirplus(void) { return FUSE_CAP_READDIRPLUS; }

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdint.h>
@@ -140,6 +141,14 @@ static inline long gatefs_fgetxattr(int fd, const char *name, void *value, size_
 
 static inline long gatefs_flistxattr(int fd, char *list, size_t size) {
     return (long)flistxattr(fd, list, size);
+}
+
+/* Caps glibc's malloc arenas. By default each thread that meets a busy
+ * arena gets its own (up to 8 per core), and memory freed in one is kept
+ * there: a daemon whose worker threads take turns building large listings
+ * grows by one listing per arena. */
+static inline int gatefs_limit_malloc_arenas(int count) {
+    return mallopt(M_ARENA_MAX, count);
 }
 
 #endif

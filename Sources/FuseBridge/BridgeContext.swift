@@ -1,6 +1,7 @@
 import CFuse
 import Gate
 import GateAudit
+import Synchronization
 
 /// What every request callback needs, reached through the session's userdata.
 final class BridgeContext: Sendable {
@@ -12,6 +13,22 @@ final class BridgeContext: Sendable {
         self.gate = gate
         self.maxRead = maxRead
         self.onReady = onReady
+    }
+
+    /// The session, for notifications to the kernel; set once before the
+    /// session starts serving requests.
+    private let session = Atomic<UInt>(0)
+
+    func attach(_ session: OpaquePointer) {
+        self.session.store(UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(session))), ordering: .releasing)
+    }
+
+    /// Makes the kernel drop the node's cached attributes (not its pages),
+    /// so its next stat or read asks the daemon. Safe from an open request:
+    /// the kernel takes no lock an open of the same node holds.
+    func invalidateAttributes(_ ino: fuse_ino_t) {
+        guard let raw = UnsafeRawPointer(bitPattern: session.load(ordering: .acquiring)) else { return }
+        _ = fuse_lowlevel_notify_inval_inode(OpaquePointer(raw), ino, -1, 0)
     }
 
     static func of(_ req: fuse_req_t) -> BridgeContext {

@@ -25,6 +25,7 @@ public enum FuseSession {
         _ gate: Gate, on mountpoint: String, options: Options,
         onMounted: @escaping @Sendable () -> Void
     ) throws(Failure) {
+        ProcessMemory.limitMallocArenas(2)
         let context = BridgeContext(gate: gate, maxRead: options.maxRead, onReady: onMounted)
         let userdata = Unmanaged.passRetained(context)
         defer { userdata.release() }
@@ -45,6 +46,7 @@ public enum FuseSession {
         }
         guard let session else { throw Failure(description: "libfuse refused the mount options: \(options.mountOptions.joined(separator: ","))") }
         defer { fuse_session_destroy(session) }
+        context.attach(session)
 
         // Inherited SIG_IGN or a blocked mask would make libfuse skip its
         // handlers, and SIGTERM would then never unmount.
@@ -61,7 +63,11 @@ public enum FuseSession {
         let config = fuse_loop_cfg_create()
         defer { fuse_loop_cfg_destroy(config) }
         fuse_loop_cfg_set_max_threads(config, UInt32(options.maxThreads))
-        fuse_loop_cfg_set_idle_threads(config, UInt32(max(1, options.maxThreads / 2)))
+        // Idle workers stay: with fewer allowed idle than workers, libfuse
+        // ends a worker whenever it finds nothing to do and starts a new one
+        // (clone, stack, splice pipe) at the next burst, thousands of times
+        // per second under a walk.
+        fuse_loop_cfg_set_idle_threads(config, UInt32(options.maxThreads))
         let rc = fuse_session_loop_mt(session, config)
         fuse_session_unmount(session)
         if rc < 0 && rc != -EINTR {

@@ -56,9 +56,13 @@ struct Reply: ~Copyable {
         discard self
     }
 
-    consuming func open(_ fh: FileHandle, info: UnsafeMutablePointer<fuse_file_info>, keepCache: Bool) {
+    /// `cacheListing` (directories): the kernel may cache the listing it
+    /// reads through this handle; `keepCache` keeps what it cached before.
+    consuming func open(
+        _ fh: FileHandle, info: UnsafeMutablePointer<fuse_file_info>, keepCache: Bool, cacheListing: Bool = false
+    ) {
         info.pointee.fh = fh.raw
-        gatefs_fi_set_open_flags(info, keepCache ? 1 : 0, 0, 0)
+        gatefs_fi_set_open_flags(info, keepCache ? 1 : 0, cacheListing ? 1 : 0)
         _ = fuse_reply_open(req, info)
         discard self
     }

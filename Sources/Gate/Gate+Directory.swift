@@ -5,10 +5,21 @@ import Glibc
 import SystemPackage
 
 extension Gate {
-    public func opendir(_ ino: InodeNumber, caller: Caller?) throws(Errno) -> FileHandle {
+    /// Opens a directory for listing. A large listing whose directory has
+    /// not changed since it was last read (same size, mtime and ctime) is
+    /// left to the kernel's cache: the answer keeps it, and the listing is
+    /// logged here, since the kernel will not ask for it.
+    public func opendir(_ ino: InodeNumber, caller: Caller?) throws(Errno) -> (FileHandle, CachePolicy) {
         guard let rec = table.record(ino), rec.kind == .directory else { throw Errno(rawValue: ENOTDIR) }
         let stream = OwnedFD(adopting: try Sys.reopenDirectory(try directoryFD(ino).raw))
-        return handles.insert(OpenDirectory(stream: stream, ino: ino))
+        let stamp = ChangeStamp(try Sys.stat(fd: stream.raw))
+        let cached = listings.withLock { $0[ino.raw] }
+        let fh = handles.insert(OpenDirectory(stream: stream, ino: ino, stamp: stamp))
+        if let cached, cached.stamp == stamp {
+            audit?.record(.readdir(entries: cached.entries), path: table.path(of: ino), caller: caller)
+            return (fh, CachePolicy(keepCache: true, attributesStale: false))
+        }
+        return (fh, .fresh)
     }
 
     public func releasedir(_ fh: FileHandle) {
@@ -28,14 +39,16 @@ extension Gate {
         guard let dir = handles.directory(fh), let rec = table.record(dir.ino) else { throw Errno(rawValue: EBADF) }
         let items = try snapshot(dir, record: rec, restart: offset == 0, caller: caller)
         var next = offset
+        let source = settings.inodeNumbers == .source
         if next < 1 {
-            let st = FileStat.placeholder(kind: .directory, ino: dir.ino.raw)
+            let st = FileStat.placeholder(kind: .directory, ino: source ? rec.identity.ino : dir.ino.raw)
             guard emit(DirectoryItem(name: [0x2E], kind: .directory, nextOffset: 1), nil, st) else { return }
             next = 1
         }
         if next < 2 {
             // A zero d_ino makes readdir(3) callers skip the entry: use the parent's node id.
-            let st = FileStat.placeholder(kind: .directory, ino: rec.parent.raw)
+            let parentIno = source ? table.record(rec.parent)?.identity.ino ?? rec.identity.ino : rec.parent.raw
+            let st = FileStat.placeholder(kind: .directory, ino: parentIno)
             guard emit(DirectoryItem(name: [0x2E, 0x2E], kind: .directory, nextOffset: 2), nil, st) else { return }
             next = 2
         }
@@ -49,7 +62,7 @@ extension Gate {
                     forget(entry.ino, count: 1)
                     return
                 }
-            } else if !emit(listed, nil, nil) {
+            } else if !emit(listed, nil, source ? item.stat : nil) {
                 return
             }
             i += 1
@@ -72,9 +85,25 @@ extension Gate {
             items.append(OpenDirectory.Item(name: name, stat: st, cursor: cursor))
         }
         dir.snapshot.withLock { $0 = items }
+        // The stamp was taken at opendir, before the names were read: a change
+        // made since then makes the next opendir list again.
+        listings.withLock { cache in
+            if items.count >= settings.cachedListingMinimum {
+                cache[dir.ino.raw] = CachedListing(stamp: dir.stamp, entries: items.count)
+            } else {
+                cache[dir.ino.raw] = nil
+            }
+        }
         audit?.record(.readdir(entries: items.count), path: table.path(of: dir.ino), caller: caller)
         return items
     }
+}
+
+/// A listing the kernel may hold in its cache: the directory's stamp when
+/// it was read, and how many entries it showed (for the audit line).
+struct CachedListing: Sendable {
+    let stamp: ChangeStamp
+    let entries: Int
 }
 
 extension FileStat {

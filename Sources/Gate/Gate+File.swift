@@ -9,7 +9,12 @@ extension Gate {
     /// to its parent's verified descriptor, without following symlinks, and
     /// the opened file must be the very file lookup approved: a swap between
     /// lookup and open (a symlink, a hard link to a secret, a FIFO) fails.
-    public func open(_ ino: InodeNumber, flags: Int32, caller: Caller?) throws(Errno) -> FileHandle {
+    ///
+    /// The kernel's cached pages of the file are never kept, so every read
+    /// reaches the daemon and the log. The answer says whether the file
+    /// changed since its attributes were last sent (a file grown on the
+    /// host): the kernel must then drop them, or it cuts reads at the old size.
+    public func open(_ ino: InodeNumber, flags: Int32, caller: Caller?) throws(Errno) -> (FileHandle, CachePolicy) {
         let access = flags & O_ACCMODE
         let mode: OpenMode = access == O_WRONLY ? .write : access == O_RDWR ? .readWrite : .read
         guard let rec = table.record(ino) else { throw Errno(rawValue: ENOENT) }
@@ -31,7 +36,7 @@ extension Gate {
                 perCaller: settings.maxOpenFilesPerCaller, total: settings.maxOpenFiles)
             else { throw Errno(rawValue: EMFILE) }
             audit?.record(.open(mode: mode, handle: fh.raw, errno: 0), path: path, caller: caller)
-            return fh
+            return (fh, table.exchangeStamp(ino, ChangeStamp(st)))
         } catch {
             audit?.record(.open(mode: mode, handle: 0, errno: error.rawValue), path: path, caller: caller)
             throw error

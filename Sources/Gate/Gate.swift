@@ -2,6 +2,7 @@ import GateAudit
 import GatePolicy
 import GateSystem
 import Glibc
+import Synchronization
 import SystemPackage
 
 /// The filesystem: every FUSE operation, in Swift types.
@@ -17,6 +18,8 @@ public final class Gate: Sendable {
     let handles = HandleTable()
     let secrets: SecretIdentities
     let audit: AuditLog?
+    /// Large listings the kernel may serve from its cache, by directory node.
+    let listings = Mutex<[UInt64: CachedListing]>([:])
     /// The mountpoint as an entry of a directory inside the source:
     /// (identity of its parent directory, its name). Checked before any
     /// syscall touches the name, because stat-ing our own mountpoint from the
@@ -83,13 +86,14 @@ public final class Gate: Sendable {
 
     // MARK: - Attributes
 
-    /// The node's attributes as the view shows them: its own node id, and
-    /// for a directory a link count of 1 ("unknown", as on btrfs), because
-    /// the source's count includes hidden subdirectories. find(1) reads 1 as
-    /// "do not infer leaf directories".
+    /// The node's attributes as the view shows them: the inode number the
+    /// settings ask for (the source's or the node id), and for a directory a
+    /// link count of 1 ("unknown", as on btrfs), because the source's count
+    /// includes hidden subdirectories. find(1) reads 1 as "do not infer leaf
+    /// directories".
     func attributes(_ st: FileStat, as ino: InodeNumber) -> FileStat {
         var out = st
-        out.ino = ino.raw
+        if settings.inodeNumbers == .private { out.ino = ino.raw }
         if st.kind == .directory { out.nlink = 1 }
         return out
     }
@@ -102,6 +106,7 @@ public final class Gate: Sendable {
         } else {
             st = try Sys.stat(in: try directoryFD(rec.parent).raw, rec.name)
             guard st.identity == rec.identity else { throw Errno(rawValue: ESTALE) }
+            table.noteAttributes(ino, ChangeStamp(st))
         }
         return (attributes(st, as: ino), settings.attrTimeout)
     }

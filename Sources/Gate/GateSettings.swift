@@ -11,6 +11,14 @@ public struct GateSettings: Sendable {
     /// Seconds the kernel may cache attributes. Short, because the source can
     /// change underneath the view and a stale size truncates reads.
     public var attrTimeout: Double = 1
+    /// Which inode numbers the view reports in stat and readdir.
+    public var inodeNumbers: InodeNumbering = .source
+    /// Listings of at least this many visible entries may be served from
+    /// the kernel's cache when the directory has not changed since it was
+    /// listed. Smaller ones are always listed again with readdirplus, which
+    /// refreshes the cached attributes of every entry in one request, so a
+    /// walk (find, du) that stats each entry does not ask per entry.
+    public var cachedListingMinimum: Int = 1024
     /// Directory descriptors kept open at most (the fd hard limit is 20000).
     public var directoryFDCapacity: Int = 2048
     /// Identities (st_dev, st_ino) that are always hidden, whatever their
@@ -30,4 +38,15 @@ public struct GateSettings: Sendable {
         self.source = source
         self.policy = policy
     }
+}
+
+/// The inode numbers (`st_ino`, `d_ino`) the view reports.
+public enum InodeNumbering: String, Sendable, CaseIterable {
+    /// The source file's own: tools that compare them with numbers recorded
+    /// outside the view (git's index, rsync, backup catalogues) see the same
+    /// files. Only visible files' numbers are ever shown.
+    case source
+    /// gatefs's node ids, given out in lookup order: they say nothing about
+    /// the source, but git re-reads every tracked file on each `status`.
+    case `private`
 }

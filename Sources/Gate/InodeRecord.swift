@@ -17,6 +17,10 @@ struct InodeRecord: Sendable {
     let cursor: PolicyCursor?
     /// Directories only: the mount the directory lies on.
     let mountID: UInt64
+    /// Size, mtime and ctime in the attributes last sent to the kernel
+    /// (regular files). An open that finds them changed has the kernel
+    /// drop its cached attributes.
+    var stamp: ChangeStamp?
     /// References held by the kernel (lookups not yet forgotten).
     var nlookup: UInt64
     /// Records in the table whose `parent` is this one.

@@ -33,7 +33,7 @@ final class InodeTable: Sendable {
         var s = State(directoryFDs: DirectoryFDCache(capacity: fdCapacity))
         s.records[InodeNumber.root.raw] = InodeRecord(
             identity: rootStat.identity, kind: .directory, parent: .root, name: [],
-            cursor: rootCursor, mountID: rootStat.mountID, nlookup: 1, children: 0)
+            cursor: rootCursor, mountID: rootStat.mountID, stamp: nil, nlookup: 1, children: 0)
         state = Mutex(s)
     }
 
@@ -44,7 +44,8 @@ final class InodeTable: Sendable {
     /// Adds one kernel reference to the node for `name` in `parent`, creating
     /// it if needed. `make` builds the record for a new node.
     func reference(
-        parent: InodeNumber, identity: FileIdentity, name: [UInt8], make: () -> InodeRecord
+        parent: InodeNumber, identity: FileIdentity, name: [UInt8], stamp: ChangeStamp,
+        make: () -> InodeRecord
     ) -> InodeNumber {
         state.withLock { s in
             let key = EntryKey(parent: parent.raw, identity: identity)
@@ -52,16 +53,36 @@ final class InodeTable: Sendable {
             // host, the old node's (parent, name) no longer re-opens it.
             if let ino = s.byEntry[key], let existing = s.records[ino], existing.name == name {
                 s.records[ino]!.nlookup += 1
+                if existing.kind == .regular { s.records[ino]!.stamp = stamp }
                 return InodeNumber(ino)
             }
             let ino = s.nextIno
             s.nextIno += 1
             var rec = make()
             rec.nlookup = 1
+            if rec.kind == .regular { rec.stamp = stamp }
             s.records[ino] = rec
             s.byEntry[key] = ino
             s.records[parent.raw]!.children += 1
             return InodeNumber(ino)
+        }
+    }
+
+    /// Records the attributes just sent to the kernel for a regular file.
+    func noteAttributes(_ ino: InodeNumber, _ stamp: ChangeStamp) {
+        state.withLock { s in
+            if s.records[ino.raw]?.kind == .regular { s.records[ino.raw]!.stamp = stamp }
+        }
+    }
+
+    /// At open: swaps in the file's current stamp and says whether the
+    /// attributes the kernel holds for it are out of date.
+    func exchangeStamp(_ ino: InodeNumber, _ stamp: ChangeStamp) -> CachePolicy {
+        state.withLock { s in
+            guard s.records[ino.raw] != nil else { return .fresh }
+            let old = s.records[ino.raw]!.stamp
+            s.records[ino.raw]!.stamp = stamp
+            return CachePolicy(keepCache: false, attributesStale: old != nil && old != stamp)
         }
     }
 

@@ -14,10 +14,13 @@ final class OpenDirectory: Sendable {
 
     let stream: OwnedFD
     let ino: InodeNumber
+    /// The directory's stamp at opendir.
+    let stamp: ChangeStamp
     let snapshot = Mutex<[Item]?>(nil)
 
-    init(stream: OwnedFD, ino: InodeNumber) {
+    init(stream: OwnedFD, ino: InodeNumber, stamp: ChangeStamp) {
         self.stream = stream
         self.ino = ino
+        self.stamp = stamp
     }
 }

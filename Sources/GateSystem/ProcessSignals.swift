@@ -15,3 +15,13 @@ public enum ProcessSignals {
         gatefs_ignore_sigpipe()
     }
 }
+
+/// Process-wide memory settings for the daemon.
+public enum ProcessMemory {
+    /// Caps glibc's malloc arenas at `count`; call before starting threads.
+    /// With the default (8 per core) every FUSE worker keeps its own arena,
+    /// and a large listing freed by one worker stays resident in it.
+    public static func limitMallocArenas(_ count: Int32) {
+        _ = gatefs_limit_malloc_arenas(count)
+    }
+}
