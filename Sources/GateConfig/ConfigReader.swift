@@ -15,7 +15,7 @@ struct ConfigReader {
         self.locator = locator
     }
 
-    static let topKeys = ["source", "deny", "allow", "secrets", "log"]
+    static let topKeys = ["source", "inode_numbers", "deny", "allow", "secrets", "log"]
     static let allowKeys = ["path"]
     static let secretsKeys = ["builtin", "except"]
     static let logKeys = ["path", "reads", "rotate_bytes", "keep"]
@@ -46,6 +46,13 @@ struct ConfigReader {
         checkKeys(table, at: [], known: Self.topKeys, context: nil)
         if let value = table["source"], let s = string(value, at: [.key("source")], "'source'") {
             config.source = path(s, at: [.key("source")], "'source'", home: home)
+        }
+        if let value = table["inode_numbers"], let s = string(value, at: [.key("inode_numbers")], "'inode_numbers'") {
+            if let numbers = InodeNumbers(rawValue: s) {
+                config.inodeNumbers = numbers
+            } else {
+                report("'inode_numbers' must be \"source\" or \"private\", not \"\(s)\"", at: [.key("inode_numbers")])
+            }
         }
         if let value = table["deny"] {
             config.deny = patterns(value, at: [.key("deny")], "'deny'")

@@ -7,6 +7,8 @@ public struct GateConfig: Sendable {
     public var file: String
     /// The directory to expose, `~` already expanded; nil means `$HOME`.
     public var source: String?
+    /// Which inode numbers the view reports.
+    public var inodeNumbers: InodeNumbers
     public var allow: [Pattern]
     public var deny: [Pattern]
     /// Whether the built-in secret-store list applies.
@@ -28,6 +30,7 @@ public struct GateConfig: Sendable {
     public init() {
         file = ""
         source = nil
+        inodeNumbers = .source
         allow = []
         deny = []
         builtinSecrets = true

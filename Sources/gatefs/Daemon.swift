@@ -21,6 +21,10 @@ enum Daemon {
             throw CLIFailure("cannot open the audit log \(plan.logPath): \(error)", code: CLIFailure.failed)
         }
         var settings = GateSettings(source: plan.source, policy: plan.policy)
+        switch plan.inodeNumbers {
+        case .source: settings.inodeNumbers = .source
+        case .private: settings.inodeNumbers = .private
+        }
         let logPath = plan.logPath
         let keep = plan.logKeep
         settings.hiddenIdentities = { logIdentities(logPath, keep: keep) }
@@ -39,8 +43,7 @@ enum Daemon {
             mountpoint: plan.mountpoint, source: plan.source, pid: getpid(), log: plan.logPath,
             rules: plan.policy.ruleCount, allowOther: plan.allowOther, started: Date())
         defer { RuntimeState.remove(for: plan.mountpoint) }
-        var options = FuseSession.Options(mountOptions: plan.mountOptions)
-        options.maxThreads = 4
+        let options = FuseSession.Options(mountOptions: plan.mountOptions)
         do {
             try FuseSession.serve(gate, on: plan.mountpoint, options: options) {
                 try? state.save()

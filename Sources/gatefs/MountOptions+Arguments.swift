@@ -7,6 +7,7 @@ extension MountOptions {
         for a in allow { out += ["--allow", a] }
         for d in deny { out += ["--deny", d] }
         if let log { out += ["--log", Paths.absolute(log)] }
+        if let inodeNumbers { out += ["--inode-numbers", inodeNumbers] }
         if allowOther { out.append("--allow-other") }
         return out
     }

@@ -17,6 +17,11 @@ struct MountOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Audit log file (default: the config's [log] path, else $XDG_STATE_HOME/gatefs/access.jsonl).", valueName: "FILE"))
     var log: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Inode numbers the view reports: 'source' (the files' own, so git's index matches) or 'private' (gatefs's own, in lookup order). Default: the config's inode_numbers, else source.",
+        valueName: "source|private"))
+    var inodeNumbers: String?
+
     @Flag(name: .long, help: "Let other users (a container runtime, another uid) use the view. Permissions are still checked (default_permissions).")
     var allowOther = false
 }

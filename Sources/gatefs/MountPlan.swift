@@ -18,6 +18,7 @@ struct MountPlan: Sendable {
     let logRotateBytes: Int
     let logKeep: Int
     let allowOther: Bool
+    let inodeNumbers: InodeNumbers
 
     var mountOptions: [String] {
         var o = ["ro", "nosuid", "nodev", "default_permissions", "fsname=gatefs", "subtype=gatefs"]
@@ -40,6 +41,16 @@ struct MountPlan: Sendable {
             } catch {
                 throw CLIFailure(error.description)
             }
+        }
+
+        // --inode-numbers overrides the config's inode_numbers.
+        var inodeNumbers = config.inodeNumbers
+        if let flag = options.inodeNumbers {
+            guard let parsed = InodeNumbers(rawValue: flag) else {
+                let choices = InodeNumbers.allCases.map { "'\($0.rawValue)'" }.joined(separator: " or ")
+                throw CLIFailure("--inode-numbers must be \(choices), not '\(flag)'")
+            }
+            inodeNumbers = parsed
         }
 
         // Source: must be an existing directory.
@@ -118,7 +129,7 @@ struct MountPlan: Sendable {
         return MountPlan(
             source: source, mountpoint: mountpoint, configFile: configFile, policy: Policy(spec),
             logPath: logPath, logReads: config.logReads, logRotateBytes: config.logRotateBytes,
-            logKeep: config.logKeep, allowOther: options.allowOther)
+            logKeep: config.logKeep, allowOther: options.allowOther, inodeNumbers: inodeNumbers)
     }
 
     private static func compile(_ text: String, flag: String) throws -> Pattern {

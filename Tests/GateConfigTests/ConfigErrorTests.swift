@@ -62,6 +62,13 @@ struct BadConfig: Sendable, CustomTestStringConvertible {
         BadConfig(
             "[secrets]\nexcept = [\"[x\"]\n", 2, 12, "'[x' in [secrets] except is neither a built-in entry name nor a valid pattern"),
         BadConfig("[secrets]\nexcept = [\"ssh**\"]\n", 2, 15, "(did you mean 'ssh'?)"),
+        // Inode numbers.
+        BadConfig("inode_numbers = \"shared\"\n", 1, 17, "'inode_numbers' must be \"source\" or \"private\", not \"shared\""),
+        BadConfig("source = \"~\"\ninode_numbers = 'Source'\n", 2, 17, "'inode_numbers' must be \"source\" or \"private\""),
+        BadConfig("inode_numbers = 1\n", 1, 17, "'inode_numbers' must be a string"),
+        BadConfig("inode_number = \"source\"\n", 1, 1, "unknown key 'inode_number' (did you mean 'inode_numbers'?)"),
+        // A top-level key written after a table header belongs to that table.
+        BadConfig("[log]\ninode_numbers = \"private\"\n", 2, 1, "unknown key 'inode_numbers' in [log]"),
         // Log values.
         BadConfig("[log]\nreads = \"some\"\n", 2, 9, "'reads' in [log] must be \"all\" or \"summary\""),
         BadConfig("[log]\nrotate_bytes = 0\n", 2, 16, "'rotate_bytes' in [log] must be a positive"),

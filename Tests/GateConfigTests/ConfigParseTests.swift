@@ -12,6 +12,7 @@ import Testing
         for text in ["", "# nothing\n", "[secrets]\n[log]\n"] {
             let config = try GateConfig.parse(text, file: "f", home: "/h")
             #expect(config.source == nil)
+            #expect(config.inodeNumbers == .source)
             #expect(config.allow.isEmpty && config.deny.isEmpty)
             #expect(config.builtinSecrets == true)
             #expect(config.secretExcept.isEmpty)
@@ -22,11 +23,13 @@ import Testing
             #expect(config.file == "f")
         }
         #expect(GateConfig().logRotateBytes == 64 << 20)
+        #expect(GateConfig().inodeNumbers == .source)
     }
 
     @Test func everyKey() throws {
         let text = """
             source = "~/work"
+            inode_numbers = "private"
             deny = ["**/*.sqlite", 'a\\[b']
             [[allow]]
             path = "projects/demo"
@@ -43,6 +46,7 @@ import Testing
             """
         let config = try GateConfig.parse(text, file: "f", home: "/home/u/")
         #expect(config.source == "/home/u/work")
+        #expect(config.inodeNumbers == .private)
         #expect(config.deny.map(\.text) == ["**/*.sqlite", "a\\[b"])
         #expect(config.allow.map(\.text) == ["projects/demo", "notes/**/*.md"])
         #expect(config.builtinSecrets == false)
@@ -51,6 +55,13 @@ import Testing
         #expect(config.logReads == .summary)
         #expect(config.logRotateBytes == 1024)
         #expect(config.logKeep == 0)
+    }
+
+    @Test(arguments: InodeNumbers.allCases)
+    func inodeNumbers(_ numbers: InodeNumbers) throws {
+        for text in ["inode_numbers = \"\(numbers.rawValue)\"\n", "inode_numbers = '\(numbers.rawValue)'\n[log]\nkeep = 1\n"] {
+            #expect(try GateConfig.parse(text, file: "f", home: "/h").inodeNumbers == numbers, "\(text)")
+        }
     }
 
     /// Other TOML spellings of the same config must work too.
@@ -95,6 +106,7 @@ import Testing
         }
         for header in ["[[allow]]", "[secrets]", "[log]"] { #expect(text.contains("\n\(header)\n")) }
         #expect(config.logReads == .all && config.logKeep == 5 && config.logRotateBytes == 64 << 20)
+        #expect(config.inodeNumbers == .source)
     }
 
     @Test func loadReadsTheFile() throws {

@@ -14,6 +14,7 @@ final class BadInputTests: MountTestCase {
             ("unknown-key", "deny = [\"ok\"]\n\n[log]\npathh = \"/tmp/x.jsonl\"\n", ":4:1: "),
             ("wrong-type", "# comment\ndeny = \"not-a-list\"\n", ":2:8: "),
             ("bad-pattern", "deny = [\n  \"ok\",\n  \"a/[z-a]\",\n]\n", ":3:7: "),
+            ("bad-inode-numbers", "# gatefs\ninode_numbers = \"shared\"\n", ":2:17: "),
         ]
         for c in cases {
             let config = fx.directory + "/\(c.name).toml"
@@ -39,6 +40,8 @@ final class BadInputTests: MountTestCase {
             ("bad --allow pattern", ["--allow", "a/**b"], fx.mountpoint, "a/**b"),
             ("bad --allow class", ["--allow", "[z-a]"], fx.mountpoint, "[z-a]"),
             ("bad --deny pattern", ["--allow", "**", "--deny", "x/../y"], fx.mountpoint, "x/../y"),
+            ("bad --inode-numbers", ["--allow", "**", "--inode-numbers", "shared"], fx.mountpoint,
+             "--inode-numbers must be 'source' or 'private', not 'shared'"),
             ("missing source", ["--allow", "**", "--source", fx.directory + "/no-such-dir"], fx.mountpoint, "no-such-dir"),
             ("source is a file", ["--allow", "**", "--source", aFile], fx.mountpoint, "a-file"),
             ("mountpoint not empty", ["--allow", "**"], notEmpty, "not-empty"),

@@ -8,7 +8,8 @@ final class HelpTests: MountTestCase {
         let checks: [(args: [String], mentions: [String])] = [
             (["--help"], ["USAGE", "gatefs", "mount", "unmount", "status"]),
             (["help"], ["mount", "unmount", "status"]),
-            (["mount", "--help"], ["MOUNTPOINT", "--config", "--source", "--allow", "--deny", "--log", "--allow-other", "--foreground"]),
+            (["mount", "--help"], ["MOUNTPOINT", "--config", "--source", "--allow", "--deny", "--log", "--inode-numbers", "--allow-other", "--foreground"]),
+            (["run", "--help"], ["COMMAND", "--allow", "--inode-numbers", "source|private"]),
             (["unmount", "--help"], ["MOUNTPOINT", "--lazy"]),
             (["status", "--help"], ["--json"]),
         ]
