@@ -15,7 +15,9 @@ extension Gate {
         let stamp = ChangeStamp(try Sys.stat(fd: stream.raw))
         let cached = listings.withLock { $0[ino.raw] }
         let fh = handles.insert(OpenDirectory(stream: stream, ino: ino, stamp: stamp))
-        if let cached, cached.stamp == stamp {
+        // Node ids are reused after FORGET: the identity tells a listing of
+        // this directory from one of a directory the id named before.
+        if let cached, cached.identity == rec.identity, cached.stamp == stamp {
             audit?.record(.readdir(entries: cached.entries), path: table.path(of: ino), caller: caller)
             return (fh, CachePolicy(keepCache: true, attributesStale: false))
         }
@@ -89,7 +91,7 @@ extension Gate {
         // made since then makes the next opendir list again.
         listings.withLock { cache in
             if items.count >= settings.cachedListingMinimum {
-                cache[dir.ino.raw] = CachedListing(stamp: dir.stamp, entries: items.count)
+                cache[dir.ino.raw] = CachedListing(identity: rec.identity, stamp: dir.stamp, entries: items.count)
             } else {
                 cache[dir.ino.raw] = nil
             }
@@ -102,6 +104,7 @@ extension Gate {
 /// A listing the kernel may hold in its cache: the directory's stamp when
 /// it was read, and how many entries it showed (for the audit line).
 struct CachedListing: Sendable {
+    let identity: FileIdentity
     let stamp: ChangeStamp
     let entries: Int
 }

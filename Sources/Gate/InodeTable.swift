@@ -18,9 +18,8 @@ final class InodeTable: Sendable {
     }
 
     private struct State: Sendable {
-        var records: [UInt64: InodeRecord] = [:]
+        var records = NodeSlab()
         var byEntry: [EntryKey: UInt64] = [:]
-        var nextIno: UInt64 = 2
         var directoryFDs: DirectoryFDCache
     }
 
@@ -31,9 +30,10 @@ final class InodeTable: Sendable {
     init(rootFD: OwnedFD, rootStat: FileStat, rootCursor: PolicyCursor, fdCapacity: Int) {
         self.rootFD = rootFD
         var s = State(directoryFDs: DirectoryFDCache(capacity: fdCapacity))
-        s.records[InodeNumber.root.raw] = InodeRecord(
+        let root = s.records.insert(InodeRecord(
             identity: rootStat.identity, kind: .directory, parent: .root, name: [],
-            cursor: rootCursor, mountID: rootStat.mountID, stamp: nil, nlookup: 1, children: 0)
+            cursor: rootCursor, mountID: rootStat.mountID, stamp: nil, nlookup: 1, children: 0))
+        precondition(root == InodeNumber.root.raw)
         state = Mutex(s)
     }
 
@@ -56,12 +56,10 @@ final class InodeTable: Sendable {
                 if existing.kind == .regular { s.records[ino]!.stamp = stamp }
                 return InodeNumber(ino)
             }
-            let ino = s.nextIno
-            s.nextIno += 1
             var rec = make()
             rec.nlookup = 1
             if rec.kind == .regular { rec.stamp = stamp }
-            s.records[ino] = rec
+            let ino = s.records.insert(rec)
             s.byEntry[key] = ino
             s.records[parent.raw]!.children += 1
             return InodeNumber(ino)
@@ -97,7 +95,7 @@ final class InodeTable: Sendable {
             s.records[ino.raw] = rec
             var current = ino
             while current != .root, let r = s.records[current.raw], r.nlookup == 0, r.children == 0 {
-                s.records[current.raw] = nil
+                s.records.remove(current.raw)
                 let key = EntryKey(parent: r.parent.raw, identity: r.identity)
                 if s.byEntry[key] == current.raw { s.byEntry[key] = nil }
                 if let fd = s.directoryFDs.remove(current.raw) { released.append(fd) }
