@@ -2,7 +2,10 @@
 struct AutomatonNode: Sendable {
     /// Children reached by a literal segment.
     var literalEdges = LiteralTable([])
-    /// Children reached by a glob segment, tested one by one.
+    /// Children reached by a `lit*` or `*lit` segment, found by hashing.
+    var prefixEdges = AffixIndex(side: .prefix, entries: [])
+    var suffixEdges = AffixIndex(side: .suffix, entries: [])
+    /// Children reached by any other glob segment, tested one by one.
     var patternEdges: [PatternEdge] = []
     /// The child reached by a `**` segment, or -1. Entering this node also
     /// enters that child, because `**` may match zero segments.

@@ -4,8 +4,10 @@ extension Policy {
     /// directory that is shown (visible or ancestor), its cursor.
     ///
     /// Cost is proportional to the parent's live node count (typically 1–3)
-    /// times the glob edges of those nodes, plus one hash per live node with
-    /// literal edges; it does not grow with the number of literal rules. No
+    /// times the general glob edges of those nodes, plus one hash per live
+    /// node with literal edges and one per distinct length of its `lit*` and
+    /// `*lit` edges; it does not grow with the number of literal, prefix or
+    /// suffix rules. No
     /// allocation happens unless a shown directory's live set changes.
     public func step(_ parent: PolicyCursor, name: [UInt8], isDirectory: Bool) -> (Decision, PolicyCursor?) {
         name.withUnsafeBufferPointer { step(parent, name: $0, isDirectory: isDirectory) }
@@ -58,6 +60,8 @@ extension Policy {
                     let node = nodes[Int(id)]
                     if node.isGlobstar { enter(id) }
                     enter(node.literalEdges.lookup(name))
+                    node.prefixEdges.forEachMatch(name) { enter($0) }
+                    node.suffixEdges.forEachMatch(name) { enter($0) }
                     for edge in node.patternEdges where edge.matcher.matches(name) { enter(edge.target) }
                 }
             }

@@ -31,6 +31,18 @@ struct RuleAutomaton: Sendable {
         for (index, node) in builder.nodes.enumerated() {
             var final = node
             final.literalEdges = LiteralTable(builder.literals[index].map { ($0.key, $0.value) })
+            var prefixes: [([UInt8], Int32)] = []
+            var suffixes: [([UInt8], Int32)] = []
+            final.patternEdges = []
+            for edge in node.patternEdges {
+                switch edge.matcher {
+                case .prefix(let l) where !l.isEmpty: prefixes.append((l, edge.target))
+                case .suffix(let l) where !l.isEmpty: suffixes.append((l, edge.target))
+                default: final.patternEdges.append(edge)
+                }
+            }
+            final.prefixEdges = AffixIndex(side: .prefix, entries: prefixes)
+            final.suffixEdges = AffixIndex(side: .suffix, entries: suffixes)
             nodes.append(final)
             fanout = max(fanout, 2 * (node.patternEdges.count + 2))
         }
