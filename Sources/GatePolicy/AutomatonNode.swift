@@ -14,6 +14,10 @@ struct AutomatonNode: Sendable {
     var isGlobstar = false
     /// Rules whose last segment ends here, ascending.
     var terminals: [Int32] = []
+    /// The most nodes one step from this node can enter: every edge and
+    /// this node itself, each with the `**` child it brings along. Sizes the
+    /// step's scratch set from the live nodes, not the largest node anywhere.
+    var fanout: Int32 = 4
     /// Categories of the rules ending here or anywhere below. A cursor drops
     /// the node once none of them can change a decision any more.
     var categoriesBelow = CategorySet()

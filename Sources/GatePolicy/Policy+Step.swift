@@ -41,7 +41,10 @@ extension Policy {
         if parent.hideRule >= 0, categories[Int(parent.hideRule)] == .hidden {
             return (Decision(visibility: .hidden, rule: reported[Int(parent.hideRule)]), nil)
         }
-        let capacity = max(1, parent.nodes.count * automaton.maxFanout)
+        // Sized from the live nodes' own fan-out, so it stays on the stack
+        // (under 1 KiB) unless one of them has hundreds of glob edges.
+        var capacity = 1
+        for id in parent.nodes { capacity += Int(automaton.nodes[Int(id)].fanout) }
         return withUnsafeTemporaryAllocation(of: Int32.self, capacity: capacity) { scratch in
             var next = NodeSetBuilder(scratch)
             var hits = CategoryHits()

@@ -6,9 +6,6 @@
 /// Built once in `Policy.init`; read-only afterwards.
 struct RuleAutomaton: Sendable {
     let nodes: [AutomatonNode]
-    /// Bound on nodes one live node can lead to in one step, closure
-    /// included; sizes the scratch buffer of `Policy.step`.
-    let maxFanout: Int
 
     static let root: Int32 = 0
 
@@ -27,7 +24,6 @@ struct RuleAutomaton: Sendable {
             }
         }
         var nodes: [AutomatonNode] = []
-        var fanout = 1
         for (index, node) in builder.nodes.enumerated() {
             var final = node
             final.literalEdges = LiteralTable(builder.literals[index].map { ($0.key, $0.value) })
@@ -43,11 +39,10 @@ struct RuleAutomaton: Sendable {
             }
             final.prefixEdges = AffixIndex(side: .prefix, entries: prefixes)
             final.suffixEdges = AffixIndex(side: .suffix, entries: suffixes)
+            final.fanout = Int32(2 * (node.patternEdges.count + 2))
             nodes.append(final)
-            fanout = max(fanout, 2 * (node.patternEdges.count + 2))
         }
         self.nodes = nodes
-        self.maxFanout = fanout
     }
 
     /// The node set for the source root: the root node and its `**` closure.
