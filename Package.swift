@@ -11,6 +11,10 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "gatefs", targets: ["gatefs"]),
+        // For Benchmarks/Micro, a separate package that depends on this one by path.
+        .library(name: "GatePolicy", targets: ["GatePolicy"]),
+        .library(name: "GateConfig", targets: ["GateConfig"]),
+        .library(name: "GateAudit", targets: ["GateAudit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

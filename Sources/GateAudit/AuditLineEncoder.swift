@@ -4,7 +4,10 @@
 /// It appends into a caller-owned buffer that the writer reuses for every
 /// batch, so encoding a line allocates nothing but SHA-256's context. Key order:
 /// `time, event, path, pid, uid, gid, process?, container?, <event fields>, seq, hash`.
-struct AuditLineEncoder {
+///
+/// Public (with `AuditEntry`, `LineIdentity` and `CallerProcess`) only so that
+/// Benchmarks/Micro can time it; the writer is its one user in gatefs.
+public struct AuditLineEncoder {
     /// The last line's hash (64 hex bytes), or the genesis value.
     private(set) var previousHash: [UInt8]
     /// The `seq` the next line gets.
@@ -17,8 +20,13 @@ struct AuditLineEncoder {
         hashScratch.reserveCapacity(64)
     }
 
+    /// A new chain: genesis hash, first line `seq` 1.
+    public init() {
+        self.init(previousHash: AuditChain.genesis, lastSeq: 0)
+    }
+
     /// Appends one complete line, newline included, and advances the chain.
-    mutating func append(_ entry: AuditEntry, path: [UInt8], identity: LineIdentity, to buffer: inout [UInt8]) {
+    public mutating func append(_ entry: AuditEntry, path: [UInt8], identity: LineIdentity, to buffer: inout [UInt8]) {
         let start = buffer.count
         buffer.appendASCII(#"{"time":""#)
         entry.time.appendRFC3339(to: &buffer)

@@ -1,12 +1,17 @@
 import Glibc
 
 /// What `/proc` says about a caller: its command name and container, if any.
-struct CallerProcess: Sendable, Equatable {
+public struct CallerProcess: Sendable, Equatable {
     /// `/proc/PID/comm` without its newline (at most 15 bytes, so a small,
     /// heap-free `String`). Bytes that are not UTF-8 become U+FFFD.
     var name: String?
     /// The container id named by `/proc/PID/cgroup`, or nil.
     var container: String?
+
+    public init(name: String? = nil, container: String? = nil) {
+        self.name = name
+        self.container = container
+    }
 
     static let unknown = CallerProcess(name: nil, container: nil)
 

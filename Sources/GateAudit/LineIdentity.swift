@@ -1,11 +1,11 @@
 /// The caller fields of one line: who, and what `/proc` said about them.
-struct LineIdentity: Equatable {
+public struct LineIdentity: Equatable {
     var pid: Int32
     var uid: UInt32
     var gid: UInt32
     var process: CallerProcess
 
-    init(_ caller: Caller, process: CallerProcess) {
+    public init(_ caller: Caller, process: CallerProcess) {
         self.pid = caller.pid
         self.uid = caller.uid
         self.gid = caller.gid
