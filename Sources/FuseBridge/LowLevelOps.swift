@@ -53,9 +53,9 @@ enum LowLevelOps {
             let (gate, caller) = (BridgeContext.of(req!).gate, BridgeContext.caller(req!))
             let flags = fi!.pointee.flags
             switch Result(catching: { () throws(Errno) in try gate.open(InodeNumber(UInt64(ino)), flags: flags, caller: caller) }) {
-            case .success(let (fh, cache)):
-                if cache.attributesStale { BridgeContext.of(req!).invalidateAttributes(ino) }
-                Reply(req!).open(fh, info: fi!, keepCache: cache.keepCache)
+            case .success(let (fh, attributesStale)):
+                if attributesStale { BridgeContext.of(req!).invalidateAttributes(ino) }
+                Reply(req!).open(fh, info: fi!, keepCache: false)
             case .failure(let e): Reply(req!).error(e)
             }
         }
@@ -74,7 +74,7 @@ enum LowLevelOps {
         ops.opendir = { req, ino, fi in
             let (gate, caller) = (BridgeContext.of(req!).gate, BridgeContext.caller(req!))
             switch Result(catching: { () throws(Errno) in try gate.opendir(InodeNumber(UInt64(ino)), caller: caller) }) {
-            case .success(let (fh, cache)): Reply(req!).open(fh, info: fi!, keepCache: cache.keepCache, cacheListing: true)
+            case .success(let (fh, keepListing)): Reply(req!).open(fh, info: fi!, keepCache: keepListing, cacheListing: true)
             case .failure(let e): Reply(req!).error(e)
             }
         }

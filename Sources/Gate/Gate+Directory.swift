@@ -7,21 +7,16 @@ import SystemPackage
 extension Gate {
     /// Opens a directory for listing. A large listing whose directory has
     /// not changed since it was last read (same size, mtime and ctime) is
-    /// left to the kernel's cache: the answer keeps it, and the listing is
+    /// left to the kernel's cache (`keepListing`), and the listing is
     /// logged here, since the kernel will not ask for it.
-    public func opendir(_ ino: InodeNumber, caller: Caller?) throws(Errno) -> (FileHandle, CachePolicy) {
+    public func opendir(_ ino: InodeNumber, caller: Caller?) throws(Errno) -> (FileHandle, keepListing: Bool) {
         guard let rec = table.record(ino), rec.kind == .directory else { throw Errno(rawValue: ENOTDIR) }
         let stream = OwnedFD(adopting: try Sys.reopenDirectory(try directoryFD(ino).raw))
         let stamp = ChangeStamp(try Sys.stat(fd: stream.raw))
-        let cached = listings.withLock { $0[ino.raw] }
         let fh = handles.insert(OpenDirectory(stream: stream, ino: ino, stamp: stamp))
-        // Node ids are reused after FORGET: the identity tells a listing of
-        // this directory from one of a directory the id named before.
-        if let cached, cached.identity == rec.identity, cached.stamp == stamp {
-            audit?.record(.readdir(entries: cached.entries), path: table.path(of: ino), caller: caller)
-            return (fh, CachePolicy(keepCache: true, attributesStale: false))
-        }
-        return (fh, .fresh)
+        guard rec.stamp == stamp else { return (fh, false) }
+        audit?.record(.readdir(entries: Int(rec.listedEntries)), path: table.path(of: ino), caller: caller)
+        return (fh, true)
     }
 
     public func releasedir(_ fh: FileHandle) {
@@ -89,24 +84,10 @@ extension Gate {
         dir.snapshot.withLock { $0 = items }
         // The stamp was taken at opendir, before the names were read: a change
         // made since then makes the next opendir list again.
-        listings.withLock { cache in
-            if items.count >= settings.cachedListingMinimum {
-                cache[dir.ino.raw] = CachedListing(identity: rec.identity, stamp: dir.stamp, entries: items.count)
-            } else {
-                cache[dir.ino.raw] = nil
-            }
-        }
+        table.noteListing(dir.ino, items.count >= settings.cachedListingMinimum ? (dir.stamp, items.count) : nil)
         audit?.record(.readdir(entries: items.count), path: table.path(of: dir.ino), caller: caller)
         return items
     }
-}
-
-/// A listing the kernel may hold in its cache: the directory's stamp when
-/// it was read, and how many entries it showed (for the audit line).
-struct CachedListing: Sendable {
-    let identity: FileIdentity
-    let stamp: ChangeStamp
-    let entries: Int
 }
 
 extension FileStat {

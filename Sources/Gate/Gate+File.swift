@@ -11,10 +11,10 @@ extension Gate {
     /// lookup and open (a symlink, a hard link to a secret, a FIFO) fails.
     ///
     /// The kernel's cached pages of the file are never kept, so every read
-    /// reaches the daemon and the log. The answer says whether the file
+    /// reaches the daemon and the log. `attributesStale` says the file
     /// changed since its attributes were last sent (a file grown on the
-    /// host): the kernel must then drop them, or it cuts reads at the old size.
-    public func open(_ ino: InodeNumber, flags: Int32, caller: Caller?) throws(Errno) -> (FileHandle, CachePolicy) {
+    /// host): the kernel must drop them, or it cuts reads at the old size.
+    public func open(_ ino: InodeNumber, flags: Int32, caller: Caller?) throws(Errno) -> (FileHandle, attributesStale: Bool) {
         let access = flags & O_ACCMODE
         let mode: OpenMode = access == O_WRONLY ? .write : access == O_RDWR ? .readWrite : .read
         guard let rec = table.record(ino) else { throw Errno(rawValue: ENOENT) }

@@ -2,7 +2,6 @@ import GateAudit
 import GatePolicy
 import GateSystem
 import Glibc
-import Synchronization
 import SystemPackage
 
 /// The filesystem: every FUSE operation, in Swift types.
@@ -18,8 +17,6 @@ public final class Gate: Sendable {
     let handles = HandleTable()
     let secrets: SecretIdentities
     let audit: AuditLog?
-    /// Large listings the kernel may serve from its cache, by directory node.
-    let listings = Mutex<[UInt64: CachedListing]>([:])
     /// The mountpoint as an entry of a directory inside the source:
     /// (identity of its parent directory, its name). Checked before any
     /// syscall touches the name, because stat-ing our own mountpoint from the

@@ -17,10 +17,13 @@ struct InodeRecord: Sendable {
     let cursor: PolicyCursor?
     /// Directories only: the mount the directory lies on.
     let mountID: UInt64
-    /// Size, mtime and ctime in the attributes last sent to the kernel
-    /// (regular files). An open that finds them changed has the kernel
-    /// drop its cached attributes.
+    /// Regular files: the stamp in the attributes last sent to the kernel;
+    /// an open that finds the file changed has the kernel drop them.
+    /// Directories: the stamp at opendir of the last listing the kernel may
+    /// keep cached (one of `cachedListingMinimum` entries or more), else nil.
     var stamp: ChangeStamp?
+    /// Directories: how many entries that cached listing showed.
+    var listedEntries: Int32 = 0
     /// References held by the kernel (lookups not yet forgotten).
     var nlookup: UInt64
     /// Records in the table whose `parent` is this one.

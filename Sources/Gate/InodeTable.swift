@@ -75,12 +75,22 @@ final class InodeTable: Sendable {
 
     /// At open: swaps in the file's current stamp and says whether the
     /// attributes the kernel holds for it are out of date.
-    func exchangeStamp(_ ino: InodeNumber, _ stamp: ChangeStamp) -> CachePolicy {
+    func exchangeStamp(_ ino: InodeNumber, _ stamp: ChangeStamp) -> Bool {
         state.withLock { s in
-            guard s.records[ino.raw] != nil else { return .fresh }
+            guard s.records[ino.raw] != nil else { return false }
             let old = s.records[ino.raw]!.stamp
             s.records[ino.raw]!.stamp = stamp
-            return CachePolicy(keepCache: false, attributesStale: old != nil && old != stamp)
+            return old != nil && old != stamp
+        }
+    }
+
+    /// After a directory was read: remembers a listing the kernel may keep
+    /// (its stamp at opendir and entry count), or forgets one (nil).
+    func noteListing(_ ino: InodeNumber, _ listing: (stamp: ChangeStamp, entries: Int)?) {
+        state.withLock { s in
+            guard s.records[ino.raw]?.kind == .directory else { return }
+            s.records[ino.raw]!.stamp = listing?.stamp
+            s.records[ino.raw]!.listedEntries = Int32(clamping: listing?.entries ?? 0)
         }
     }
 

@@ -5,7 +5,8 @@
 /// its own size, not the two to three times that a hash table's buckets
 /// cost (100k nodes in a Dictionary took 262,144 buckets). Reusing an id
 /// is safe: the kernel sends FORGET only once it holds no reference to the
-/// id, and open handles and listings pin their node.
+/// id, open handles pin their node, and a record's per-node state (its
+/// stamp, a cached listing) leaves with it.
 struct NodeSlab: Sendable {
     private var slots: [InodeRecord?] = []
     private var free: [UInt32] = []

@@ -65,4 +65,47 @@ final class KernelCacheTests: MountTestCase {
         let readdirs = log.lines.filter { $0.event == "readdir" && $0.path == "projects/flat" }
         XCTAssertEqual(readdirs.count, 7, "one readdir line per listing")
     }
+
+    /// When the kernel forgets nodes (here: `drop_caches`), their slots in
+    /// the inode table go to the next nodes looked up. A reused id must not
+    /// carry anything over: the large directory's cached listing, a file's
+    /// stamp, or its attributes. Walking another subtree first makes the
+    /// freed ids go to other files before the first subtree is seen again.
+    func testNodeIdsReusedAfterTheKernelForgetsCarryNothingOver() throws {
+        let fx = try makeFixture()
+        for i in 0..<1100 { try fx.tree.file("projects/flat/f\(i).txt", "\(i)\n") }
+        for i in 0..<5 { try fx.tree.file("projects/flat/.env.\(i)", "SECRET=\(i)\n") }
+        for d in 0..<20 { for i in 0..<60 { try fx.tree.file("projects/other/d\(d)/g\(i).txt", "other \(d) \(i)\n") } }
+        try fx.mountLive(["--allow", "projects/**", "--inode-numbers", "private"])
+        let flat = fx.mountpoint + "/projects/flat"
+        let expected = Set((0..<1100).map { "f\($0).txt" })
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: flat)), expected)
+        var before: [String: UInt64] = [:]
+        for name in expected { before[name] = Posix.lstatInfo(flat + "/" + name).map { UInt64($0.st_ino) } }
+
+        // The kernel forgets every unused node; then other files take the freed ids.
+        try "2\n".write(toFile: "/proc/sys/vm/drop_caches", atomically: false, encoding: .utf8)
+        let others = try fx.find(fx.mountpoint + "/projects/other")
+        XCTAssertEqual(others.filter { $0.hasSuffix(".txt") }.count, 1200)
+
+        // Changed on the host meanwhile: the listing must not come from a stale cache.
+        try fx.tree.file("projects/flat/late.txt", "late\n")
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: flat)), expected.union(["late.txt"]))
+        var reused = 0
+        for name in expected.union(["late.txt"]) {
+            let path = "projects/flat/" + name
+            guard let view = Posix.lstatInfo(fx.mountpoint + "/" + path), let src = Posix.lstatInfo(fx.source + "/" + path) else {
+                return XCTFail("lstat \(path) failed")
+            }
+            XCTAssertEqual(view.st_size, src.st_size, path)
+            XCTAssertEqual(timespec.Fields(view.st_mtim), timespec.Fields(src.st_mtim), path)
+            XCTAssertEqual(try String(contentsOfFile: fx.mountpoint + "/" + path, encoding: .utf8),
+                           try String(contentsOfFile: fx.source + "/" + path, encoding: .utf8), path)
+            if let old = before[name], old != UInt64(view.st_ino) { reused += 1 }
+        }
+        XCTAssertGreaterThan(reused, 0, "no node id changed: the kernel forgot nothing, so this test proved nothing")
+        for i in 0..<5 {
+            XCTAssertEqual(Posix.statError(flat + "/.env.\(i)"), ENOENT, ".env.\(i) after the ids were reused")
+        }
+    }
 }
