@@ -22,11 +22,8 @@ extension Gate {
         do throws(Errno) {
             if mode != .read || flags & (O_TRUNC | O_APPEND | O_CREAT) != 0 { throw Errno(rawValue: EROFS) }
             guard rec.kind == .regular else { throw Errno(rawValue: EACCES) }
-            let parentFD = try directoryFD(rec.parent)
-            let raw = try Gate.reopening { () throws(Errno) in try Sys.open(in: parentFD.raw, rec.name, flags: O_RDONLY | O_NONBLOCK | O_NOCTTY) }
-            let fd = OwnedFD(adopting: raw)
-            let st = try Sys.stat(fd: fd.raw)
-            guard st.identity == rec.identity, st.kind == .regular else { throw Errno(rawValue: ESTALE) }
+            let (fd, st) = try reopenNode(rec, in: try directoryFD(rec.parent), flags: O_RDONLY | O_NONBLOCK | O_NOCTTY)
+            guard st.kind == .regular else { throw Errno(rawValue: ESTALE) }
             if secrets.isHidden(st) {
                 recordDeny(op: "open", rule: secrets.rule(for: st), path: path, caller: caller)
                 throw Errno(rawValue: ENOENT)
@@ -106,11 +103,7 @@ extension Gate {
         case .directory:
             return OwnedFD(adopting: try Sys.reopenDirectory(try directoryFD(ino).raw))
         case .regular:
-            let parentFD = try directoryFD(rec.parent)
-            let raw = try Gate.reopening { () throws(Errno) in try Sys.open(in: parentFD.raw, rec.name, flags: O_RDONLY | O_NONBLOCK | O_NOCTTY) }
-            let fd = OwnedFD(adopting: raw)
-            guard try Sys.stat(fd: fd.raw).identity == rec.identity else { throw Errno(rawValue: ESTALE) }
-            return fd
+            return try reopenNode(rec, in: try directoryFD(rec.parent), flags: O_RDONLY | O_NONBLOCK | O_NOCTTY).0
         default:
             throw Errno(rawValue: ENODATA)
         }

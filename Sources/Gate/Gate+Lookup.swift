@@ -56,9 +56,11 @@ extension Gate {
             entryTimeout: settings.entryTimeout, attrTimeout: settings.attrTimeout)
     }
 
-    /// Returns nil for a name that does not exist (a negative entry the
-    /// kernel may cache briefly); throws ENOENT for a hidden one, which is
-    /// never cached, so every attempt reaches the daemon and the audit log.
+    /// Returns nil for a name the view does not show: one that does not
+    /// exist and one that is hidden get the same answer, a negative entry
+    /// the kernel caches for `negativeTimeout`, so neither the reply kind
+    /// nor the time a repeated lookup takes tells them apart. A hidden name
+    /// still gets its `deny` line each time the kernel asks.
     public func lookup(_ parentIno: InodeNumber, _ name: [UInt8], caller: Caller?) throws(Errno) -> Entry? {
         guard let parent = table.record(parentIno), parent.kind == .directory else { throw Errno(rawValue: ENOENT) }
         if name.isEmpty || name == [0x2E] || name == [0x2E, 0x2E] { throw Errno(rawValue: ENOENT) }
@@ -68,10 +70,8 @@ extension Gate {
             return enter(name, in: parentIno, stat: st, cursor: cursor)
         case .hidden(let rule):
             recordDeny(op: "lookup", rule: rule, path: path(parentIno, name), caller: caller)
-            throw Errno(rawValue: ENOENT)
-        case .mountpoint:
-            throw Errno(rawValue: ENOENT)
-        case .missing:
+            return nil
+        case .mountpoint, .missing:
             return nil
         }
     }

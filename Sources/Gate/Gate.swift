@@ -54,18 +54,38 @@ public final class Gate: Sendable {
 
     /// An O_PATH descriptor for the directory node `ino`, from the cache or
     /// re-opened from its parent by name and checked to be the same directory.
+    ///
+    /// Iterative, never recursive: a chain of evicted ancestors (a tree
+    /// thousands of levels deep) is climbed to the nearest cached one, then
+    /// re-opened downwards one level at a time.
     func directoryFD(_ ino: InodeNumber) throws(Errno) -> OwnedFD {
         if let fd = table.cachedDirectoryFD(ino) { return fd }
-        guard let rec = table.record(ino), rec.kind == .directory else { throw Errno(rawValue: ENOENT) }
-        let parentFD = try directoryFD(rec.parent)
-        let raw = try Gate.reopening { () throws(Errno) in try Sys.open(in: parentFD.raw, rec.name, flags: Sys.O_PATH | Sys.O_DIRECTORY) }
-        let fd = OwnedFD(adopting: raw)
-        guard try Sys.stat(fd: fd.raw).identity == rec.identity else {
-            // The name now refers to another directory (renamed or swapped on
-            // the host): the node the kernel holds is gone.
-            throw Errno(rawValue: ESTALE)
+        var pending: [(InodeNumber, InodeRecord)] = []
+        var current = ino
+        var base: OwnedFD
+        while true {
+            guard let rec = table.record(current), rec.kind == .directory else { throw Errno(rawValue: ENOENT) }
+            pending.append((current, rec))
+            if let fd = table.cachedDirectoryFD(rec.parent) { base = fd; break }
+            current = rec.parent
         }
-        return table.cacheDirectoryFD(ino, fd)
+        for (node, rec) in pending.reversed() {
+            base = try reopenNode(rec, in: base, flags: Sys.O_PATH | Sys.O_DIRECTORY).0
+            base = table.cacheDirectoryFD(node, base)
+        }
+        return base
+    }
+
+    /// Opens the node's name in its parent's descriptor, without following
+    /// symlinks, and checks it is still the object lookup approved: the
+    /// name may now refer to another file (renamed or swapped on the host),
+    /// and then the node the kernel holds is gone (ESTALE).
+    func reopenNode(_ rec: InodeRecord, in parentFD: OwnedFD, flags: Int32) throws(Errno) -> (OwnedFD, FileStat) {
+        let raw = try Gate.reopening { () throws(Errno) in try Sys.open(in: parentFD.raw, rec.name, flags: flags) }
+        let fd = OwnedFD(adopting: raw)
+        let st = try Sys.stat(fd: fd.raw)
+        guard st.identity == rec.identity else { throw Errno(rawValue: ESTALE) }
+        return (fd, st)
     }
 
     /// Re-opening a node the kernel holds: if its name has meanwhile become
