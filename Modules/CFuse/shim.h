@@ -30,10 +30,10 @@ static inline int gatefs_reply_fd_data(fuse_req_t req, int fd, off_t offset, siz
 
 /// fuse_file_info's bitfields are not visible from Swift.
 static inline void gatefs_fi_set_open_flags(struct fuse_file_info *fi, int keep_cache,
-                                            int cache_readdir) {
+                                            int cache_readdir, int direct_io) {
     fi->keep_cache = keep_cache ? 1 : 0;
     fi->cache_readdir = cache_readdir ? 1 : 0;
-    fi->direct_io = 0;
+    fi->direct_io = direct_io ? 1 : 0;
     fi->nonseekable = 0;
 }
 

@@ -21,6 +21,14 @@ final class BridgeContext: Sendable {
 
     func attach(_ session: OpaquePointer) {
         self.session.store(UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(session))), ordering: .releasing)
+        gate.setInvalidator { [weak self] ino in self?.invalidateData(fuse_ino_t(ino.raw)) }
+    }
+
+    /// Makes the kernel drop the node's cached pages and attributes (a file
+    /// revoked while open). Called from the gate's own threads.
+    func invalidateData(_ ino: fuse_ino_t) {
+        guard let raw = UnsafeRawPointer(bitPattern: session.load(ordering: .acquiring)) else { return }
+        _ = fuse_lowlevel_notify_inval_inode(OpaquePointer(raw), ino, 0, 0)
     }
 
     /// Makes the kernel drop the node's cached attributes (not its pages),

@@ -53,9 +53,9 @@ enum LowLevelOps {
             let (gate, caller) = (BridgeContext.of(req!).gate, BridgeContext.caller(req!))
             let flags = fi!.pointee.flags
             switch Result(catching: { () throws(Errno) in try gate.open(InodeNumber(UInt64(ino)), flags: flags, caller: caller) }) {
-            case .success(let (fh, attributesStale)):
-                if attributesStale { BridgeContext.of(req!).invalidateAttributes(ino) }
-                Reply(req!).open(fh, info: fi!, keepCache: false)
+            case .success(let opened):
+                if opened.attributesStale { BridgeContext.of(req!).invalidateAttributes(ino) }
+                Reply(req!).open(opened.handle, info: fi!, keepCache: false, directIO: opened.directIO)
             case .failure(let e): Reply(req!).error(e)
             }
         }

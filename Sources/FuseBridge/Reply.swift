@@ -57,12 +57,14 @@ struct Reply: ~Copyable {
     }
 
     /// `cacheListing` (directories): the kernel may cache the listing it
-    /// reads through this handle; `keepCache` keeps what it cached before.
+    /// reads through this handle; `keepCache` keeps what it cached before;
+    /// `directIO` (files): reads through this handle bypass the page cache.
     consuming func open(
-        _ fh: FileHandle, info: UnsafeMutablePointer<fuse_file_info>, keepCache: Bool, cacheListing: Bool = false
+        _ fh: FileHandle, info: UnsafeMutablePointer<fuse_file_info>, keepCache: Bool, cacheListing: Bool = false,
+        directIO: Bool = false
     ) {
         info.pointee.fh = fh.raw
-        gatefs_fi_set_open_flags(info, keepCache ? 1 : 0, cacheListing ? 1 : 0)
+        gatefs_fi_set_open_flags(info, keepCache ? 1 : 0, cacheListing ? 1 : 0, directIO ? 1 : 0)
         _ = fuse_reply_open(req, info)
         discard self
     }

@@ -24,3 +24,16 @@ public struct ReadSource: Sendable {
     public let offset: Int64
     public let size: Int
 }
+
+/// A file the view opened: its handle, and how the kernel must treat it.
+public struct OpenedFile: Sendable {
+    public let handle: FileHandle
+    /// The file changed since its attributes were last sent (a file grown
+    /// on the host): the kernel must drop them, or it cuts reads at the old size.
+    public let attributesStale: Bool
+    /// Another handle of the same file is open: this one bypasses the
+    /// kernel's page cache, so each handle's reads reach the daemon and its
+    /// `close` line counts them (shared pages would be served to one handle
+    /// from another's reads, unrecorded).
+    public let directIO: Bool
+}

@@ -13,7 +13,8 @@ extension Gate {
         guard let rec = table.record(ino), rec.kind == .directory else { throw Errno(rawValue: ENOTDIR) }
         let stream = OwnedFD(adopting: try Sys.reopenDirectory(try directoryFD(ino).raw))
         let stamp = ChangeStamp(try Sys.stat(fd: stream.raw))
-        let fh = handles.insert(OpenDirectory(stream: stream, ino: ino, stamp: stamp))
+        let dir = OpenDirectory(stream: stream, ino: ino, stamp: stamp, owner: owner(caller))
+        guard let fh = handles.insert(dir, caps: settings.handleCaps) else { throw Errno(rawValue: EMFILE) }
         guard rec.stamp == stamp else { return (fh, false) }
         audit?.record(.readdir(entries: Int(rec.listedEntries)), path: table.path(of: ino), caller: caller)
         return (fh, true)

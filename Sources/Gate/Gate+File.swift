@@ -14,7 +14,7 @@ extension Gate {
     /// reaches the daemon and the log. `attributesStale` says the file
     /// changed since its attributes were last sent (a file grown on the
     /// host): the kernel must drop them, or it cuts reads at the old size.
-    public func open(_ ino: InodeNumber, flags: Int32, caller: Caller?) throws(Errno) -> (FileHandle, attributesStale: Bool) {
+    public func open(_ ino: InodeNumber, flags: Int32, caller: Caller?) throws(Errno) -> OpenedFile {
         let access = flags & O_ACCMODE
         let mode: OpenMode = access == O_WRONLY ? .write : access == O_RDWR ? .readWrite : .read
         guard let rec = table.record(ino) else { throw Errno(rawValue: ENOENT) }
@@ -24,16 +24,19 @@ extension Gate {
             guard rec.kind == .regular else { throw Errno(rawValue: EACCES) }
             let (fd, st) = try reopenNode(rec, in: try directoryFD(rec.parent), flags: O_RDONLY | O_NONBLOCK | O_NOCTTY)
             guard st.kind == .regular else { throw Errno(rawValue: ESTALE) }
-            if secrets.isHidden(st) {
-                recordDeny(op: "open", rule: secrets.rule(for: st), path: path, caller: caller)
+            if settings.isAuditFile(st.identity) || secrets.isHidden(st) {
+                let rule = settings.isAuditFile(st.identity) ? "audit-log" : "hardlink-secret"
+                recordDeny(op: "open", rule: rule, path: path, caller: caller)
                 throw Errno(rawValue: ENOENT)
             }
-            guard let fh = handles.insert(
-                OpenFile(fd: fd, ino: ino, path: path, opener: caller?.pid ?? 0, size: st.size),
-                perCaller: settings.maxOpenFilesPerCaller, total: settings.maxOpenFiles)
-            else { throw Errno(rawValue: EMFILE) }
+            let file = OpenFile(
+                fd: fd, ino: ino, identity: st.identity, path: path, owner: owner(caller), size: st.size)
+            guard let (fh, concurrent) = handles.insert(file, caps: settings.handleCaps) else {
+                throw Errno(rawValue: EMFILE)
+            }
             audit?.record(.open(mode: mode, handle: fh.raw, errno: 0), path: path, caller: caller)
-            return (fh, table.exchangeStamp(ino, ChangeStamp(st)))
+            return OpenedFile(
+                handle: fh, attributesStale: table.exchangeStamp(ino, ChangeStamp(st)), directIO: concurrent)
         } catch {
             audit?.record(.open(mode: mode, handle: 0, errno: error.rawValue), path: path, caller: caller)
             throw error
@@ -47,6 +50,10 @@ extension Gate {
     /// truncated while open can therefore be counted a little high.
     public func read(_ fh: FileHandle, offset: Int64, size: Int, caller: Caller?) throws(Errno) -> ReadSource {
         guard let file = handles.file(fh) else { throw Errno(rawValue: EBADF) }
+        if file.revoked.load(ordering: .relaxed) {
+            recordDeny(op: "read", rule: "hardlink-secret", path: file.path, caller: caller)
+            throw Errno(rawValue: EACCES)
+        }
         if let audit {
             var fileSize = file.knownSize.load(ordering: .relaxed)
             if UInt64(offset) + UInt64(size) > fileSize {

@@ -13,6 +13,9 @@ extension Gate {
         if let mp = mountpointEntry, mp.parent == parent.identity, mp.name == name {
             return .mountpoint
         }
+        if mounts.contains(parent: parent.identity, name: name) {
+            return .hidden(rule: "mount-crossing")
+        }
         let st: FileStat
         do {
             st = try Sys.stat(in: parentFD.raw, name)
@@ -27,13 +30,20 @@ extension Gate {
         let isDirectory = st.kind == .directory
         let (decision, cursor) = policy.step(parent.cursor!, name: name, isDirectory: isDirectory)
         if decision.visibility == .hidden {
+            switch decision.rule {
+            case .secret, .deny: secrets.noteHidden(st) { storePath(parentIno, name) }
+            default: break
+            }
             return .hidden(rule: decision.rule.description)
         }
         if !isDirectory && decision.visibility == .ancestor {
             return .hidden(rule: Rule.notAllowed.description)
         }
+        if st.kind == .regular && settings.isAuditFile(st.identity) {
+            return .hidden(rule: "audit-log")
+        }
         if secrets.isHidden(st) {
-            return .hidden(rule: secrets.rule(for: st))
+            return .hidden(rule: "hardlink-secret")
         }
         if st.kind == .symlink {
             let target = try Sys.readlink(in: parentFD.raw, name)
@@ -42,6 +52,11 @@ extension Gate {
             }
         }
         return .shown(st, isDirectory ? cursor : nil)
+    }
+
+    /// The source path of `name` in the directory node `parent`.
+    func storePath(_ parent: InodeNumber, _ name: [UInt8]) -> SourcePath {
+        table.ancestry(of: parent).dropFirst().compactMap { table.record($0)?.name } + [name]
     }
 
     /// Adds a kernel reference for a shown name and builds its entry.

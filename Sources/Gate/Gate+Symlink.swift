@@ -44,6 +44,7 @@ extension Gate {
             let fd: OwnedFD
             if let f = top.fd { fd = f } else { fd = try directoryFD(top.node!) }
             if let mp = mountpointEntry, mp.parent == top.identity, mp.name == name { throw Errno(rawValue: ENOENT) }
+            if mounts.contains(parent: top.identity, name: name) { throw Errno(rawValue: EXDEV) }
             let st = try Sys.stat(in: fd.raw, name)
             if st.mountID != top.mountID || (st.mountID == 0 && st.dev != top.identity.dev) {
                 throw Errno(rawValue: EXDEV)
@@ -52,7 +53,9 @@ extension Gate {
             if decision.visibility == .hidden || (st.kind != .directory && decision.visibility != .visible) {
                 throw Errno(rawValue: EACCES)
             }
-            if secrets.isHidden(st) { throw Errno(rawValue: EACCES) }
+            if (st.kind == .regular && settings.isAuditFile(st.identity)) || secrets.isHidden(st) {
+                throw Errno(rawValue: EACCES)
+            }
             if st.kind == .symlink {
                 hops += 1
                 if hops > Gate.maxSymlinkHops { throw Errno(rawValue: ELOOP) }

@@ -2,6 +2,7 @@ import GateAudit
 import GatePolicy
 import GateSystem
 import Glibc
+import Synchronization
 import SystemPackage
 
 /// The filesystem: every FUSE operation, in Swift types.
@@ -16,7 +17,12 @@ public final class Gate: Sendable {
     let table: InodeTable
     let handles = HandleTable()
     let secrets: SecretIdentities
+    /// FUSE mounts inside the source, hidden without being touched.
+    let mounts: MountGuard
     let audit: AuditLog?
+    /// Tells the kernel to drop a node's cached pages and attributes; the
+    /// bridge sets it once the session exists.
+    private let invalidator = Mutex<(@Sendable (InodeNumber) -> Void)?>(nil)
     /// The mountpoint as an entry of a directory inside the source:
     /// (identity of its parent directory, its name). Checked before any
     /// syscall touches the name, because stat-ing our own mountpoint from the
@@ -35,9 +41,35 @@ public final class Gate: Sendable {
         table = InodeTable(
             rootFD: rootFD, rootStat: rootStat, rootCursor: settings.policy.root,
             fdCapacity: settings.directoryFDCapacity)
-        secrets = SecretIdentities(policy: settings.policy, extra: settings.hiddenIdentities)
-        secrets.rescan(root: rootFD)
-        mountpointEntry = Gate.entry(of: mountpoint)
+        let mountpointEntry = Gate.entry(of: mountpoint)
+        self.mountpointEntry = mountpointEntry
+        let mounts = MountGuard(source: settings.source, mountpoint: mountpoint)
+        self.mounts = mounts
+        secrets = SecretIdentities(fixed: SecretIdentities.fixedPaths(of: settings.policy), root: rootFD)
+        secrets.start { parent, name in
+            (mountpointEntry.map { $0.parent == parent && $0.name == name } ?? false)
+                || mounts.contains(parent: parent, name: name)
+        }
+        let box = WeakBox(self)
+        secrets.startBackground { box.value?.revokeOpenSecrets() }
+        mounts.startWatching()
+    }
+
+    /// Sets how the gate makes the kernel drop a node's cached data.
+    public func setInvalidator(_ body: @escaping @Sendable (InodeNumber) -> Void) {
+        invalidator.withLock { $0 = body }
+    }
+
+    /// After the secret set grew: every open file that is now a secret (the
+    /// host hard-linked it into a store while it was open) is revoked, and
+    /// the kernel drops its cached pages, so no further byte is served.
+    func revokeOpenSecrets() {
+        let invalidate = invalidator.withLock { $0 }
+        for (_, file) in handles.openFiles() where !file.revoked.load(ordering: .relaxed) {
+            guard secrets.isKnown(file.identity) else { continue }
+            file.revoked.store(true, ordering: .relaxed)
+            invalidate?(file.ino)
+        }
     }
 
     private static func entry(of path: String) -> (parent: FileIdentity, name: [UInt8])? {
@@ -131,15 +163,27 @@ public final class Gate: Sendable {
     /// The source file system's free space, but none of its usage: used
     /// blocks and inodes would count hidden content, so the view reports a
     /// file system whose size is what is still free. `df` thus shows 0 used.
+    /// Free space is rounded down to whole GiB and free inodes to 65,536, so
+    /// creating or deleting hidden files moves them only when a boundary is
+    /// crossed, not with every block.
     public func statfs(_ ino: InodeNumber) throws(Errno) -> Glibc.statvfs {
         var s = try Sys.statvfs(table.rootFD.raw)
-        s.f_blocks = s.f_bavail
-        s.f_bfree = s.f_bavail
-        s.f_files = s.f_favail
-        s.f_ffree = s.f_favail
+        let unit = UInt64(max(1, s.f_frsize > 0 ? s.f_frsize : s.f_bsize))
+        let blockQuantum = max(1, Gate.freeSpaceQuantum / unit)
+        let blocks = UInt64(s.f_bavail) / blockQuantum * blockQuantum
+        let files = UInt64(s.f_favail) / Gate.freeInodeQuantum * Gate.freeInodeQuantum
+        s.f_blocks = fsblkcnt_t(blocks)
+        s.f_bfree = fsblkcnt_t(blocks)
+        s.f_bavail = fsblkcnt_t(blocks)
+        s.f_files = fsfilcnt_t(files)
+        s.f_ffree = fsfilcnt_t(files)
+        s.f_favail = fsfilcnt_t(files)
         s.f_fsid = 0
         return s
     }
+
+    static let freeSpaceQuantum: UInt64 = 1 << 30
+    static let freeInodeQuantum: UInt64 = 65_536
 
     /// Write access is refused at the kernel (`ro`) and again here.
     public func access(_ ino: InodeNumber, mask: Int32) throws(Errno) {
@@ -149,6 +193,11 @@ public final class Gate: Sendable {
 
     public func forget(_ ino: InodeNumber, count: UInt64) {
         table.forget(ino, count: count)
+    }
+
+    /// Who the caps count a request against.
+    func owner(_ caller: Caller?) -> HandleOwner {
+        caller.map(settings.owner) ?? HandleOwner(process: 0, container: nil)
     }
 
     // MARK: - Audit

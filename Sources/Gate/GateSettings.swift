@@ -1,3 +1,4 @@
+import GateAudit
 import GatePolicy
 import GateSystem
 
@@ -21,18 +22,40 @@ public struct GateSettings: Sendable {
     public var cachedListingMinimum: Int = 1024
     /// Directory descriptors kept open at most (the fd hard limit is 20000).
     public var directoryFDCapacity: Int = 2048
-    /// Identities (st_dev, st_ino) that are always hidden, whatever their
-    /// name: the audit log, its rotations and its lock file. Asked again on
-    /// each check of a multiply-linked file, since rotation makes new files.
-    public var hiddenIdentities: @Sendable () -> Set<FileIdentity> = { [] }
+    /// Whether a regular file is one of the daemon's own audit files (the
+    /// log, its rotations, its lock), which are hidden by identity whatever
+    /// their name, path or link count: the source may reach them by another
+    /// path (a bind mount of the home). Called on every regular file looked
+    /// up or opened, so it must be cheap.
+    public var isAuditFile: @Sendable (FileIdentity) -> Bool = { _ in false }
 
-    /// Open files served at most; beyond this, open answers EMFILE to the
-    /// caller, so one caller cannot use up the daemon's descriptors and
-    /// starve every other caller (the fd hard limit here is 20000).
-    public var maxOpenFiles: Int = 16_384
-    /// Open files one calling process may hold at most, so that a process
-    /// hoarding descriptors is refused while other callers are still served.
-    public var maxOpenFilesPerCaller: Int = 8_192
+    /// Handles (open files and directories, one daemon descriptor each)
+    /// served at most, in all, per process and per container; beyond a cap,
+    /// open and opendir answer EMFILE to the caller, so one caller cannot
+    /// use up the daemon's descriptors and starve every other caller.
+    /// `fitting(descriptorLimit:)` sizes them to the process's fd limit.
+    public var handleCaps = HandleCaps(total: 16_384, perProcess: 8_192, perContainer: 12_288)
+    /// Descriptors kept free beyond every cap and cache, for the daemon's
+    /// own work: `/proc` reads that name callers in the log, the log's
+    /// rotations, re-opening nodes, the source-watch descriptors.
+    public static let reservedDescriptors = 1_024
+    /// Maps the calling thread to the process and container the caps count
+    /// by. The daemon answers from `/proc` (thread group, cgroup); the
+    /// default counts by the caller's pid.
+    public var owner: @Sendable (Caller) -> HandleOwner = { HandleOwner(process: $0.pid, container: nil) }
+
+    /// The caps and the directory cache shrunk, where needed, so that all of
+    /// them together plus `reservedDescriptors` fit under `limit` (the
+    /// process's RLIMIT_NOFILE; 20000 here).
+    public func fitting(descriptorLimit limit: Int) -> GateSettings {
+        var out = self
+        out.directoryFDCapacity = max(16, min(directoryFDCapacity, limit / 8))
+        let total = max(16, min(handleCaps.total, limit - out.directoryFDCapacity - Self.reservedDescriptors))
+        out.handleCaps = HandleCaps(
+            total: total, perProcess: min(handleCaps.perProcess, total / 2),
+            perContainer: min(handleCaps.perContainer, total * 3 / 4))
+        return out
+    }
 
     public init(source: String, policy: Policy) {
         self.source = source

@@ -1,36 +1,85 @@
 import Synchronization
 
+/// Who holds a handle, for the caps: the calling process (its thread group:
+/// FUSE reports the calling thread) and its container, if any.
+public struct HandleOwner: Sendable, Hashable {
+    public var process: Int32
+    public var container: String?
+
+    public init(process: Int32, container: String?) {
+        self.process = process
+        self.container = container
+    }
+}
+
+/// How many handles (open files and open directories together, each one
+/// daemon descriptor) may be held at once: in all, by one process, by one
+/// container. The smaller caps keep one caller from taking the last ones.
+public struct HandleCaps: Sendable {
+    public var total: Int
+    public var perProcess: Int
+    public var perContainer: Int
+
+    public init(total: Int, perProcess: Int, perContainer: Int) {
+        self.total = total
+        self.perProcess = perProcess
+        self.perContainer = perContainer
+    }
+}
+
 /// Open files and directories by handle id. Ids are never reused within a mount.
 final class HandleTable: Sendable {
     private struct State: Sendable {
         var next: UInt64 = 1
         var files: [UInt64: OpenFile] = [:]
-        /// Open files per calling pid, for the per-caller cap.
-        var perCaller: [Int32: Int] = [:]
         var directories: [UInt64: OpenDirectory] = [:]
+        var perProcess: [Int32: Int] = [:]
+        var perContainer: [String: Int] = [:]
+        /// Open file handles per node, so a second concurrent handle of a
+        /// file can be told to bypass the kernel's page cache.
+        var filesPerNode: [UInt64: Int] = [:]
+
+        mutating func admit(_ owner: HandleOwner, _ caps: HandleCaps) -> UInt64? {
+            guard files.count + directories.count < caps.total,
+                  perProcess[owner.process, default: 0] < caps.perProcess else { return nil }
+            if let c = owner.container {
+                guard perContainer[c, default: 0] < caps.perContainer else { return nil }
+                perContainer[c, default: 0] += 1
+            }
+            perProcess[owner.process, default: 0] += 1
+            defer { next += 1 }
+            return next
+        }
+
+        mutating func release(_ owner: HandleOwner) {
+            Self.decrement(&perProcess, owner.process)
+            if let c = owner.container { Self.decrement(&perContainer, c) }
+        }
+
+        static func decrement<K: Hashable>(_ table: inout [K: Int], _ key: K) {
+            let n = table[key, default: 1] - 1
+            table[key] = n > 0 ? n : nil
+        }
     }
 
     private let state = Mutex(State())
 
-    /// Adds an open file, or returns nil when the caller already holds
-    /// `perCaller` files or the view holds `total`: one process hoarding
-    /// descriptors gets EMFILE while everyone else is still served.
-    func insert(_ file: OpenFile, perCaller: Int, total: Int) -> FileHandle? {
+    /// Adds an open file, or returns nil when a cap is reached: the hoarding
+    /// caller gets EMFILE while everyone else is still served. `concurrent`
+    /// says another handle of the same node is open.
+    func insert(_ file: OpenFile, caps: HandleCaps) -> (FileHandle, concurrent: Bool)? {
         state.withLock { s in
-            let held = s.perCaller[file.opener, default: 0]
-            guard held < perCaller, s.files.count < total else { return nil }
-            let id = s.next
-            s.next += 1
+            guard let id = s.admit(file.owner, caps) else { return nil }
             s.files[id] = file
-            s.perCaller[file.opener] = held + 1
-            return FileHandle(id)
+            let others = s.filesPerNode[file.ino.raw, default: 0]
+            s.filesPerNode[file.ino.raw] = others + 1
+            return (FileHandle(id), others > 0)
         }
     }
 
-    func insert(_ dir: OpenDirectory) -> FileHandle {
+    func insert(_ dir: OpenDirectory, caps: HandleCaps) -> FileHandle? {
         state.withLock { s in
-            let id = s.next
-            s.next += 1
+            guard let id = s.admit(dir.owner, caps) else { return nil }
             s.directories[id] = dir
             return FileHandle(id)
         }
@@ -38,22 +87,34 @@ final class HandleTable: Sendable {
 
     func file(_ fh: FileHandle) -> OpenFile? { state.withLock { $0.files[fh.raw] } }
     func directory(_ fh: FileHandle) -> OpenDirectory? { state.withLock { $0.directories[fh.raw] } }
+
     func removeFile(_ fh: FileHandle) -> OpenFile? {
         state.withLock { s in
             guard let file = s.files.removeValue(forKey: fh.raw) else { return nil }
-            let held = s.perCaller[file.opener, default: 1] - 1
-            s.perCaller[file.opener] = held > 0 ? held : nil
+            s.release(file.owner)
+            State.decrement(&s.filesPerNode, file.ino.raw)
             return file
         }
     }
-    func removeDirectory(_ fh: FileHandle) -> OpenDirectory? { state.withLock { $0.directories.removeValue(forKey: fh.raw) } }
+
+    func removeDirectory(_ fh: FileHandle) -> OpenDirectory? {
+        state.withLock { s in
+            guard let dir = s.directories.removeValue(forKey: fh.raw) else { return nil }
+            s.release(dir.owner)
+            return dir
+        }
+    }
+
+    /// Every open file, for re-checking them all after the secret set grew.
+    func openFiles() -> [(FileHandle, OpenFile)] {
+        state.withLock { s in s.files.map { (FileHandle($0.key), $0.value) } }
+    }
+
     /// Empties the table, returning the files that were still open.
     func drain() -> [(FileHandle, OpenFile)] {
         state.withLock { s in
             let files = s.files.map { (FileHandle($0.key), $0.value) }.sorted { $0.0.raw < $1.0.raw }
-            s.files.removeAll()
-            s.perCaller.removeAll()
-            s.directories.removeAll()
+            s = State(next: s.next)
             return files
         }
     }

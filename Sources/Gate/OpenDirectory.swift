@@ -17,8 +17,11 @@ final class OpenDirectory: Sendable {
     /// The directory's stamp at opendir.
     let stamp: ChangeStamp
     let snapshot = Mutex<[Item]?>(nil)
+    /// Who opened it, for the caps.
+    let owner: HandleOwner
 
-    init(stream: OwnedFD, ino: InodeNumber, stamp: ChangeStamp) {
+    init(stream: OwnedFD, ino: InodeNumber, stamp: ChangeStamp, owner: HandleOwner) {
+        self.owner = owner
         self.stream = stream
         self.ino = ino
         self.stamp = stamp

@@ -6,18 +6,23 @@ import Synchronization
 final class OpenFile: Sendable {
     let fd: OwnedFD
     let ino: InodeNumber
+    let identity: FileIdentity
     let path: [UInt8]
-    /// The pid that opened it (the per-caller cap counts by it).
-    let opener: Int32
+    /// The process (and container) that opened it, for the caps.
+    let owner: HandleOwner
+    /// Set when the file turned out to be a secret after it was opened (the
+    /// host hard-linked it into a store): its reads are refused from then on.
+    let revoked = Atomic<Bool>(false)
     /// The file's size as last seen, for the `bytes` of read lines without a
     /// stat per read; refreshed when a read reaches past it.
     let knownSize: Atomic<UInt64>
     let reads = Atomic<UInt64>(0)
     let bytes = Atomic<UInt64>(0)
 
-    init(fd: OwnedFD, ino: InodeNumber, path: [UInt8], opener: Int32, size: UInt64) {
+    init(fd: OwnedFD, ino: InodeNumber, identity: FileIdentity, path: [UInt8], owner: HandleOwner, size: UInt64) {
+        self.identity = identity
         self.knownSize = Atomic(size)
-        self.opener = opener
+        self.owner = owner
         self.fd = fd
         self.ino = ino
         self.path = path

@@ -2,151 +2,346 @@ import GatePolicy
 import GateSystem
 import Glibc
 import Synchronization
+import SystemPackage
+
+/// A path from the source root, one name per segment.
+typealias SourcePath = [[UInt8]]
 
 /// The identities (st_dev, st_ino) of the files inside the secret stores and
 /// fixed-path deny rules, so that a hard link to `~/.ssh/id_ed25519` placed
 /// in an allowed folder is hidden too: identity beats names.
 ///
-/// Only patterns that name a fixed path (`.ssh`, `.aws`, `.docker/config.json`)
-/// can be scanned; wildcard entries (`**/*.pem`) are matched by name wherever
-/// they appear, but their identities are not collected. The scan runs at
-/// mount and again whenever a multiply-linked file the set does not know,
-/// and whose links changed since the last scan, is looked up, so a secret
-/// created and linked after mount is caught.
+/// What is scanned:
+/// - every fixed path of a secret entry or deny rule at the source root
+///   (`.ssh`, `.docker/config.json`) and, for entries that match at any
+///   depth, one level below it (`alice/.ssh` when the source is `/home`);
+/// - every store the view has met deeper down: a directory hidden by a
+///   secret or deny rule is remembered (by path and identity) and scanned
+///   with the others; a regular file hidden by one is remembered by identity.
+///
+/// Keeping it current, with no time window:
+/// - every scanned directory is watched with inotify, and so is each
+///   ancestor of a fixed path (for its next name only). A change there (a
+///   directory renamed into `.ssh`, a file created or linked into it) marks
+///   the set stale. The next check of an unknown multiply-linked file drains
+///   the queued events itself and rescans first; the kernel queues an event
+///   before the host's rename returns, so a check made after it sees it.
+///   A background thread also rescans soon after a change, so handles
+///   already open on a file that has just become a secret are revoked.
+/// - an unknown multiply-linked file whose ctime is newer than the last scan
+///   triggers a scan too (a link made a moment ago to an unwatched place).
+/// - identities are never forgotten: a store renamed away for a moment, or
+///   a secret moved out of its store, stays hidden for the mount's life.
+///   (A deleted secret's inode number reused for a new multiply-linked file
+///   hides that file too: fail closed.)
+/// - when inotify cannot watch everything (out of watches), every check of
+///   an unknown multiply-linked file rescans.
 final class SecretIdentities: Sendable {
-    private struct FixedPath: Sendable {
-        let segments: [[UInt8]]
-        let rule: String
+    /// What an inotify watch stands for.
+    private enum Watch: Sendable {
+        /// Inside a store: any change counts.
+        case store
+        /// An ancestor of a fixed path: only these names count.
+        case ancestor(Set<[UInt8]>)
     }
 
     private struct State: Sendable {
-        var known: [FileIdentity: String] = [:]
+        var known: Set<FileIdentity> = []
+        /// Stores met below the root, by identity, with the path they were met at.
+        var stores: [FileIdentity: SourcePath] = [:]
+        var watches: [Int32: Watch] = [:]
+        var watchesComplete = true
+        /// Something changed, or a store was met, since the last scan began.
+        var stale = true
         /// Wall-clock second at which the last completed scan started.
         var lastScanWallClock: Int64 = 0
         var generation = 0
     }
 
-    private let fixed: [FixedPath]
-    private let extra: @Sendable () -> Set<FileIdentity>
+    private let rootFixed: [SourcePath]
+    private let anyDepthFixed: [SourcePath]
+    private let root: OwnedFD
+    private let inotify: Inotify?
     private let state = Mutex(State())
     private let scanning = Mutex(())
-    private let root = Mutex<OwnedFD?>(nil)
     /// ctime has coarse (tick) granularity; treat anything this close to a
     /// scan's start as possibly after it.
     static let ctimeSlackSeconds: Int64 = 2
-    /// Entries walked per fixed path at most (a browser profile holds many).
-    static let scanLimitPerPath = 200_000
+    /// Entries walked per store at most (a browser profile holds many).
+    static let scanLimitPerStore = 200_000
+    static let knownLimit = 1_000_000
+    static let storeLimit = 10_000
+    /// The background thread rescans at most this often.
+    static let backgroundScanIntervalMicroseconds: UInt32 = 100_000
 
-    init(policy: Policy, extra: @escaping @Sendable () -> Set<FileIdentity>) {
-        var fixed: [FixedPath] = []
-        for entry in policy.spec.secrets {
-            for p in entry.patterns where SecretIdentities.isFixed(p.text) {
-                fixed.append(FixedPath(segments: SecretIdentities.segments(p.text), rule: "hardlink-secret"))
+    /// A fixed path of a secret entry or deny rule, and whether it matches
+    /// at any depth (`**/.ssh`) or only from the root.
+    struct Fixed: Sendable {
+        var anyDepth: Bool
+        var segments: SourcePath
+    }
+
+    init(fixed: [Fixed], root: OwnedFD) {
+        rootFixed = fixed.map(\.segments)
+        anyDepthFixed = fixed.filter(\.anyDepth).map(\.segments)
+        self.root = root
+        inotify = try? Inotify()
+        if inotify == nil { state.withLock { $0.watchesComplete = false } }
+    }
+
+    /// The mount-time scan: the fixed paths, one level below the root for
+    /// entries that match at any depth, and everything they hold. `skip`
+    /// names root entries that must not be touched (mount points).
+    func start(skipping skip: (FileIdentity, [UInt8]) -> Bool) {
+        if let rootStat = try? Sys.stat(fd: root.raw), let names = try? rootNames() {
+            for name in names where !skip(rootStat.identity, name) {
+                guard let st = try? Sys.stat(in: root.raw, name), st.kind == .directory,
+                      st.mountID == rootStat.mountID else { continue }
+                for path in anyDepthFixed {
+                    let candidate = [name] + path
+                    if let found = try? Sys.stat(in: root.raw, Self.joined(candidate)) {
+                        state.withLock { s in
+                            if found.kind == .directory { s.stores[found.identity] = candidate }
+                            else if found.kind == .regular { s.known.insert(found.identity) }
+                        }
+                    }
+                }
             }
         }
-        for p in policy.spec.deny where SecretIdentities.isFixed(p.text) {
-            fixed.append(FixedPath(segments: SecretIdentities.segments(p.text), rule: "hardlink-secret"))
-        }
-        self.fixed = fixed
-        self.extra = extra
+        scanning.withLock { _ in rescan() }
     }
 
-    /// A pattern without wildcards names one path (`\` escapes allowed).
-    private static func isFixed(_ text: String) -> Bool {
-        var escaped = false
-        for b in text.utf8 {
-            if escaped { escaped = false; continue }
-            if b == UInt8(ascii: "\\") { escaped = true; continue }
-            if b == UInt8(ascii: "*") || b == UInt8(ascii: "?") || b == UInt8(ascii: "[") { return false }
-        }
-        return true
+    private func rootNames() throws(Errno) -> [[UInt8]] {
+        let stream = OwnedFD(adopting: try Sys.reopenDirectory(root.raw))
+        return try Sys.directoryNames(stream.raw)
     }
 
-    private static func segments(_ text: String) -> [[UInt8]] {
-        var unescaped: [UInt8] = []
-        var escaped = false
-        for b in text.utf8 {
-            if !escaped && b == UInt8(ascii: "\\") { escaped = true; continue }
-            escaped = false
-            unescaped.append(b)
-        }
-        return unescaped.split(separator: UInt8(ascii: "/")).map(Array.init)
+    /// Whether the file was recorded as a secret (no scan).
+    func isKnown(_ identity: FileIdentity) -> Bool {
+        state.withLock { $0.known.contains(identity) }
     }
 
     /// Whether a file must be hidden by identity, whatever its name.
-    ///
-    /// Making a hard link changes the inode's ctime. An unknown multiply-
-    /// linked file whose ctime predates the last scan was already linked
-    /// when that scan ran, so the scan's answer stands; one changed since
-    /// (or just before: ctime is coarse) triggers a fresh scan first. Old
-    /// hard links (package stores, backups) thus never cause rescans, and a
-    /// secret linked a moment ago is never missed.
     func isHidden(_ st: FileStat) -> Bool {
-        // The log itself is hidden by path; only another link to it needs this.
         guard st.kind == .regular, st.nlink > 1 else { return false }
-        if extra().contains(st.identity) { return true }
-        let (known, scanStart, generation) = state.withLock {
-            ($0.known[st.identity] != nil, $0.lastScanWallClock, $0.generation)
-        }
+        let (known, generation) = state.withLock { ($0.known.contains(st.identity), $0.generation) }
         if known { return true }
-        guard st.ctime.seconds >= scanStart - SecretIdentities.ctimeSlackSeconds,
-              let rootFD = root.withLock({ $0 }) else { return false }
+        guard needsScan(st) else { return false }
         // One scan at a time; callers that waited for another thread's scan,
         // which started after they looked, take its answer instead of scanning again.
         scanning.withLock { _ in
-            if state.withLock({ $0.generation }) == generation { rescan(root: rootFD) }
+            if state.withLock({ $0.generation }) == generation { rescan() }
         }
-        return state.withLock { $0.known[st.identity] != nil }
+        return isKnown(st.identity)
     }
 
-    func rule(for st: FileStat) -> String {
-        extra().contains(st.identity) ? "audit-log" : "hardlink-secret"
+    private func needsScan(_ st: FileStat) -> Bool {
+        drainEvents()
+        return state.withLock { s in
+            s.stale || !s.watchesComplete
+                || st.ctime.seconds >= s.lastScanWallClock - SecretIdentities.ctimeSlackSeconds
+        }
     }
 
-    /// Walks every fixed secret path from the source root, never following
-    /// symlinks nor crossing mounts, and records the regular files found.
-    func rescan(root rootFD: OwnedFD) {
-        root.withLock { $0 = rootFD }
-        let started = Int64(time(nil))
-        var found: [FileIdentity: String] = [:]
-        for path in fixed {
-            var budget = SecretIdentities.scanLimitPerPath
-            var dir = rootFD
-            var ok = true
-            for segment in path.segments.dropLast() {
-                guard let raw = try? Sys.open(in: dir.raw, segment, flags: Sys.O_PATH | Sys.O_DIRECTORY) else { ok = false; break }
-                dir = OwnedFD(adopting: raw)
+    /// The view met a name hidden by a secret or deny rule: a directory is
+    /// scanned with the stores from now on, a regular file is remembered.
+    /// Costs no I/O here, so a hidden name takes no longer to answer.
+    func noteHidden(_ st: FileStat, path: () -> SourcePath) {
+        switch st.kind {
+        case .regular:
+            state.withLock { s in
+                if s.known.count < SecretIdentities.knownLimit { s.known.insert(st.identity) }
             }
-            guard ok, let last = path.segments.last, let st = try? Sys.stat(in: dir.raw, last) else { continue }
-            switch st.kind {
-            case .regular:
-                found[st.identity] = path.rule
-            case .directory:
-                guard let raw = try? Sys.open(in: dir.raw, last, flags: Sys.O_PATH | Sys.O_DIRECTORY) else { continue }
-                walk(OwnedFD(adopting: raw), depth: 0, rule: path.rule, into: &found, budget: &budget)
-            default:
-                continue
+        case .directory:
+            let isNew = state.withLock { $0.stores[st.identity] == nil && $0.stores.count < SecretIdentities.storeLimit }
+            guard isNew else { return }
+            let p = path()
+            state.withLock { s in
+                if s.stores[st.identity] == nil {
+                    s.stores[st.identity] = p
+                    s.stale = true
+                }
             }
+        default:
+            return
         }
+    }
+
+    /// Reads the queued inotify events and marks the set stale if one of them
+    /// matters. Under the state lock, so a check that finds nothing queued
+    /// also finds the mark of any event another thread took.
+    private func drainEvents() {
+        guard let inotify else { return }
         state.withLock { s in
-            s.known = found
+            for event in inotify.drain() {
+                if event.isOverflow { s.stale = true; continue }
+                switch s.watches[event.watch] {
+                case .store?:
+                    s.stale = true
+                case .ancestor(let names)?:
+                    if names.contains(event.name) || event.mask & UInt32(IN_DELETE_SELF | IN_MOVE_SELF) != 0 {
+                        s.stale = true
+                    }
+                case nil:
+                    continue
+                }
+            }
+        }
+    }
+
+    // MARK: - Scanning
+
+    /// Walks every store, never following symlinks nor crossing mounts, and
+    /// adds the regular files found. Call with `scanning` held.
+    private func rescan() {
+        let started = Int64(time(nil))
+        let stores = state.withLock { s -> [SourcePath] in
+            s.stale = false
+            return Array(s.stores.values)
+        }
+        var found: Set<FileIdentity> = []
+        for path in rootFixed { scanFixed(path, into: &found) }
+        for path in stores { scanStore(path, into: &found) }
+        state.withLock { s in
+            for id in found where s.known.count < SecretIdentities.knownLimit { s.known.insert(id) }
             s.lastScanWallClock = started
             s.generation += 1
         }
     }
 
-    private func walk(_ dir: OwnedFD, depth: Int, rule: String, into found: inout [FileIdentity: String], budget: inout Int) {
-        guard depth < 32, budget > 0, let raw = try? Sys.reopenDirectory(dir.raw) else { return }
-        let stream = OwnedFD(adopting: raw)
-        guard let names = try? Sys.directoryNames(stream.raw) else { return }
-        budget -= names.count
-        for name in names {
-            guard let st = try? Sys.stat(in: dir.raw, name) else { continue }
-            if st.kind == .regular {
-                found[st.identity] = rule
-            } else if st.kind == .directory, let sub = try? Sys.open(in: dir.raw, name, flags: Sys.O_PATH | Sys.O_DIRECTORY) {
-                walk(OwnedFD(adopting: sub), depth: depth + 1, rule: rule, into: &found, budget: &budget)
+    /// A fixed path from the root: each ancestor watched for its next name.
+    private func scanFixed(_ path: SourcePath, into found: inout Set<FileIdentity>) {
+        var dir = root
+        for (i, name) in path.enumerated() {
+            watch(dir, as: .ancestor([name]))
+            guard let st = try? Sys.stat(in: dir.raw, name) else { return }
+            if i == path.count - 1 {
+                if st.kind == .regular { found.insert(st.identity) }
+                if st.kind == .directory, let raw = try? Sys.open(in: dir.raw, name, flags: Sys.O_PATH | Sys.O_DIRECTORY) {
+                    walk(OwnedFD(adopting: raw), into: &found)
+                }
+                return
+            }
+            guard st.kind == .directory,
+                  let raw = try? Sys.open(in: dir.raw, name, flags: Sys.O_PATH | Sys.O_DIRECTORY) else { return }
+            dir = OwnedFD(adopting: raw)
+        }
+    }
+
+    /// A store met below the root, re-opened by the path it was met at. If
+    /// that path now holds something else, the store moved: what was found
+    /// in it stays known.
+    private func scanStore(_ path: SourcePath, into found: inout Set<FileIdentity>) {
+        guard let raw = try? Sys.open(in: root.raw, Self.joined(path), flags: Sys.O_PATH | Sys.O_DIRECTORY) else { return }
+        walk(OwnedFD(adopting: raw), into: &found)
+    }
+
+    /// Every regular file below `top`, iteratively; each directory is
+    /// watched before it is read, so nothing added meanwhile is missed.
+    private func walk(_ top: OwnedFD, into found: inout Set<FileIdentity>) {
+        var budget = SecretIdentities.scanLimitPerStore
+        var stack: [(OwnedFD, Int)] = [(top, 0)]
+        while let (dir, depth) = stack.popLast(), budget > 0 {
+            watch(dir, as: .store)
+            guard let raw = try? Sys.reopenDirectory(dir.raw) else { continue }
+            let stream = OwnedFD(adopting: raw)
+            guard let names = try? Sys.directoryNames(stream.raw) else { continue }
+            budget -= names.count
+            for name in names {
+                guard let st = try? Sys.stat(in: dir.raw, name) else { continue }
+                if st.kind == .regular {
+                    found.insert(st.identity)
+                } else if st.kind == .directory, depth < 64,
+                          let sub = try? Sys.open(in: dir.raw, name, flags: Sys.O_PATH | Sys.O_DIRECTORY) {
+                    stack.append((OwnedFD(adopting: sub), depth + 1))
+                }
             }
         }
+    }
+
+    private func watch(_ dir: OwnedFD, as kind: Watch) {
+        guard let inotify else { return }
+        let mask = UInt32(IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE_SELF | IN_MOVE_SELF | IN_ATTRIB)
+        guard let wd = try? inotify.watch(dir.raw, mask: mask) else {
+            state.withLock { $0.watchesComplete = false }
+            return
+        }
+        state.withLock { s in
+            switch (s.watches[wd], kind) {
+            case (.store?, _), (_, .store):
+                s.watches[wd] = .store
+            case (.ancestor(let old)?, .ancestor(let new)):
+                s.watches[wd] = .ancestor(old.union(new))
+            case (nil, .ancestor):
+                s.watches[wd] = kind
+            }
+        }
+    }
+
+    static func joined(_ path: SourcePath) -> [UInt8] {
+        Array(path.joined(separator: [UInt8(ascii: "/")]))
+    }
+
+    // MARK: - Background
+
+    /// Starts the thread that rescans soon after a watched store changes,
+    /// then calls `rescanned` (which revokes open handles of new secrets).
+    /// It holds the set weakly and ends when the set is gone.
+    func startBackground(rescanned: @escaping @Sendable () -> Void) {
+        guard let fd = inotify?.fd.raw else { return }
+        let box = WeakBox(self)
+        let thread = BackgroundThread { () -> Bool in
+            let revents = Sys.poll([(fd, Int16(POLLIN))], timeoutMilliseconds: 1000)
+            guard let me = box.value else { return false }
+            if revents[0] != 0 {
+                usleep(SecretIdentities.backgroundScanIntervalMicroseconds)
+                me.drainEvents()
+            }
+            let scanned = me.scanning.withLock { _ -> Bool in
+                guard me.state.withLock({ $0.stale }) else { return false }
+                me.rescan()
+                return true
+            }
+            if scanned { rescanned() }
+            return true
+        }
+        thread.start(name: "gatefs-secrets")
+    }
+}
+
+/// A weak reference that can cross to another thread.
+final class WeakBox<T: AnyObject & Sendable>: Sendable {
+    private let ref: Mutex<WeakRef>
+    private struct WeakRef: @unchecked Sendable { weak var value: T? }
+    init(_ value: T) { ref = Mutex(WeakRef(value: value)) }
+    var value: T? { ref.withLock { $0.value } }
+}
+
+extension SecretIdentities {
+    /// The fixed paths of the policy's secret entries and deny rules.
+    static func fixedPaths(of policy: Policy) -> [Fixed] {
+        let texts = policy.spec.secrets.flatMap { $0.patterns.map(\.text) } + policy.spec.deny.map(\.text)
+        return texts.compactMap(fixed)
+    }
+
+    /// `a/b` or `**/a/b` with no wildcard in `a/b` (`\\` escapes allowed).
+    private static func fixed(_ text: String) -> Fixed? {
+        var bytes = Array(text.utf8)
+        while bytes.first == UInt8(ascii: "/") { bytes.removeFirst() }
+        var anyDepth = false
+        if bytes.starts(with: Array("**/".utf8)) {
+            anyDepth = true
+            bytes.removeFirst(3)
+        }
+        var unescaped: [UInt8] = []
+        var escaped = false
+        for b in bytes {
+            if escaped { escaped = false; unescaped.append(b); continue }
+            if b == UInt8(ascii: "\\") { escaped = true; continue }
+            if b == UInt8(ascii: "*") || b == UInt8(ascii: "?") || b == UInt8(ascii: "[") { return nil }
+            unescaped.append(b)
+        }
+        let segments = unescaped.split(separator: UInt8(ascii: "/")).map(Array.init)
+        return segments.isEmpty ? nil : Fixed(anyDepth: anyDepth, segments: segments)
     }
 }

@@ -27,7 +27,8 @@ enum Daemon {
         }
         let logPath = plan.logPath
         let keep = plan.logKeep
-        settings.hiddenIdentities = { logIdentities(logPath, keep: keep) }
+        settings.isAuditFile = { logIdentities(logPath, keep: keep).contains($0) }
+        settings = settings.fitting(descriptorLimit: raiseDescriptorLimit())
         let gate: Gate
         do {
             gate = try Gate(settings: settings, mountpoint: plan.mountpoint, audit: audit)
@@ -67,6 +68,19 @@ enum Daemon {
             if lstat(candidate, &st) == 0 { out.insert(FileIdentity(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino))) }
         }
         return out
+    }
+
+    /// Raises the soft RLIMIT_NOFILE to the hard one and returns it: the
+    /// caps and caches are sized to fit under it.
+    private static func raiseDescriptorLimit() -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
+        if limit.rlim_cur < limit.rlim_max {
+            var raised = limit
+            raised.rlim_cur = limit.rlim_max
+            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
+        }
+        return Int(min(limit.rlim_cur, UInt(Int32.max)))
     }
 
     static func digest(_ policy: Policy) -> String {

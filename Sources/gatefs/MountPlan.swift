@@ -3,6 +3,7 @@ import Gate
 import GateAudit
 import GateConfig
 import GatePolicy
+import GateSystem
 import Glibc
 
 /// A fully validated description of one mount: every path canonical, the

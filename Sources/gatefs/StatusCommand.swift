@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GateSystem
 import Glibc
 
 struct StatusCommand: ParsableCommand {

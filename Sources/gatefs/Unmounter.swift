@@ -1,4 +1,5 @@
 import Foundation
+import GateSystem
 import Glibc
 
 /// Unmounts gatefs views, and only gatefs views.
