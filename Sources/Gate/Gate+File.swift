@@ -51,7 +51,7 @@ extension Gate {
     public func read(_ fh: FileHandle, offset: Int64, size: Int, caller: Caller?) throws(Errno) -> ReadSource {
         guard let file = handles.file(fh) else { throw Errno(rawValue: EBADF) }
         if file.revoked.load(ordering: .relaxed) {
-            recordDeny(op: "read", rule: "hardlink-secret", path: file.path, caller: caller)
+            recordDeny(op: "read", rule: "hardlink-secret", path: file.path, caller: caller, errno: EACCES)
             throw Errno(rawValue: EACCES)
         }
         if let audit {

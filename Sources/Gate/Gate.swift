@@ -210,7 +210,7 @@ public final class Gate: Sendable {
         return p
     }
 
-    func recordDeny(op: String, rule: String, path: [UInt8], caller: Caller?) {
-        audit?.record(.deny(op: op, rule: rule, errno: ENOENT), path: path, caller: caller)
+    func recordDeny(op: String, rule: String, path: [UInt8], caller: Caller?, errno: Int32 = ENOENT) {
+        audit?.record(.deny(op: op, rule: rule, errno: errno), path: path, caller: caller)
     }
 }
