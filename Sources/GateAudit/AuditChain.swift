@@ -29,6 +29,10 @@ internal import Crypto
 /// newest lines or a rewrite of the whole tail: compare the last `seq`/`hash`
 /// with a copy kept elsewhere for that.
 enum AuditChain {
+    /// The log format a `header` line names: 2 since files start with a
+    /// header; files without one were written by an older gatefs (format 1).
+    static let format = 2
+
     /// 64 ASCII zeros.
     static let genesis: [UInt8] = Array(repeating: UInt8(ascii: "0"), count: 64)
 

@@ -11,6 +11,14 @@ public struct AuditChainBreak: Sendable, Equatable, CustomStringConvertible {
         case reordered(expected: UInt64, found: UInt64)
         /// A line without its newline in a file that is not the newest.
         case incompleteLine
+        /// The line has the chain's shape (and may even chain correctly) but
+        /// is not a valid record: `gatefs log` could not show it.
+        case unparsable(String)
+        /// A file of the set is missing while older ones exist (`line` is 0):
+        /// the writer never leaves such a gap, so it was deleted.
+        case missingFile
+        /// A `header` line that contradicts the chain: the reason.
+        case badHeader(String)
     }
 
     public var file: String
@@ -32,6 +40,12 @@ public struct AuditChainBreak: Sendable, Equatable, CustomStringConvertible {
             return "\(place): expected seq \(expected), found \(found); lines are out of order"
         case .incompleteLine:
             return "\(place): incomplete line inside the chain"
+        case .unparsable(let message):
+            return "\(place): not a valid audit record (\(message)); the chain may have been recomputed over it"
+        case .missingFile:
+            return "\(file) is missing while older rotated files exist: it was deleted, and every line in it with it"
+        case .badHeader(let reason):
+            return "\(place): bad header: \(reason)"
         }
     }
 }

@@ -9,6 +9,15 @@ public struct AuditEntry {
         case backpressure(waitedMicroseconds: UInt64, blocked: UInt64, maxMicroseconds: UInt64)
         /// Written once at open when a torn last line was cut off the file.
         case recover(torn: [UInt8], tornBytes: Int)
+        /// The first line of every file the writer creates. `previousHash` is
+        /// the chain's hash before it (genesis for the start of a chain).
+        case header(start: Bool, previousHash: [UInt8])
+        /// A rotation deleted `file`, whose last line had `lastSeq`/`lastHash` (when readable).
+        case rotated(file: String, lastSeq: UInt64?, lastHash: [UInt8]?)
+        /// `count` more denials identical to one already written (same
+        /// caller, op, rule, path and errno), the first at `first` and the
+        /// last at `last`. Made by `AuditRepeats`; written as a `deny` line.
+        case repeated(op: String, rule: String, errno: Int32, count: UInt64, first: AuditTime, last: AuditTime)
     }
 
     var time: AuditTime

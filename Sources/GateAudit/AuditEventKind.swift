@@ -1,4 +1,4 @@
-/// One thing the gate reports to the audit log. See AUDIT.md for the line each becomes.
+/// One thing the gate reports to the audit log. See README.md ("The audit log") for the line each becomes.
 public enum AuditEventKind: Sendable {
     case mount(MountInfo)
     case unmount(MountInfo)
@@ -17,16 +17,23 @@ public enum AuditEventKind: Sendable {
     case close(handle: UInt64, reads: UInt64, bytes: UInt64)
     /// The policy refused `op` on the path. `rule` names why ("secret:ssh",
     /// "deny:**/.env", "not-allowed", "symlink-escape", "hardlink-secret");
-    /// `errno` is what the caller saw.
+    /// `errno` is what the caller saw. The writer coalesces repeats of an
+    /// identical denial into one line with a count (see `AuditRepeats`).
     case deny(op: String, rule: String, errno: Int32)
     /// A directory listing; `entries` counts the entries the caller could see.
     case readdir(entries: Int)
+    /// A directory open: `errno` 0 means it succeeded and `handle` is the
+    /// directory handle; `EMFILE` means the gate refused it (too many open).
+    case opendir(handle: UInt64, errno: Int32)
+    /// A getxattr that returned a value: the attribute's `name` (bytes, as
+    /// the caller asked for it) and the value's size. The path is the node's.
+    case xattr(name: [UInt8], bytes: Int)
 
     /// Whether the writer must attach the caller's process name at `record` time:
     /// the caller may exit before the writer thread gets to the line.
     var resolvesCallerEagerly: Bool {
         switch self {
-        case .open, .deny, .readdir: true
+        case .open, .deny, .readdir, .opendir, .xattr: true
         case .mount, .unmount, .read, .close: false
         }
     }

@@ -16,7 +16,8 @@ public struct AuditFilter: Sendable, Equatable {
 
     /// Every event a writer produces.
     public static let knownEvents: [String] = [
-        "mount", "unmount", "open", "read", "close", "deny", "readdir", "backpressure", "recover",
+        "header", "mount", "unmount", "open", "read", "close", "deny", "readdir", "opendir", "xattr", "backpressure", "recover",
+        "rotate",
     ]
 
     public init(

@@ -48,9 +48,9 @@ public struct AuditFormatter: Sendable {
     private func eventStyle(_ record: AuditRecord) -> Style {
         if record.isDenial { return .red }
         switch record.event {
-        case "open" where record.result != "ok": return .yellow
-        case "mount", "unmount": return .cyan
-        case "backpressure", "recover": return .yellow
+        case "open" where record.result != "ok", "opendir" where record.result != "ok": return .yellow
+        case "mount", "unmount", "header": return .cyan
+        case "backpressure", "recover", "rotate": return .yellow
         case "open": return .green
         default: return .plain
         }
@@ -70,10 +70,26 @@ public struct AuditFormatter: Sendable {
             let reads = r.reads ?? 0
             return "\(handle) \(reads) read\(reads == 1 ? "" : "s"), \(Self.humanBytes(r.bytes ?? 0))"
         case "deny":
-            return paint("\(Self.sanitize(r.op ?? "?")) \(Self.sanitize(r.rule ?? "?")) → \(Self.sanitize(r.errno ?? "?"))", .red)
+            var text = "\(Self.sanitize(r.op ?? "?")) \(Self.sanitize(r.rule ?? "?")) → \(Self.sanitize(r.errno ?? "?"))"
+            if let count = r.repeatCount {
+                text += "  ×\(count) more"
+                if let first = r.firstRepeat, let last = r.lastRepeat { text += " (\(timeText(first)) … \(timeText(last)))" }
+            }
+            return paint(text, .red)
         case "readdir":
             let entries = r.entries ?? 0
             return "\(entries) entr\(entries == 1 ? "y" : "ies")"
+        case "opendir":
+            let result = r.result ?? "?"
+            return handle + (result == "ok" ? "" : "  " + paint("→ " + Self.sanitize(result), .red))
+        case "xattr":
+            return "\(Self.sanitize(r.name ?? "?")) \(Self.humanBytes(r.bytes ?? 0))"
+        case "header":
+            return headerDetails(r)
+        case "rotate":
+            var text = "deleted \(Self.sanitize(r.file ?? "?"))"
+            if let seq = r.lastSeq { text += " (last seq \(seq), hash \(Self.sanitize(String((r.lastHash ?? "?").prefix(16))))…)" }
+            return paint(text, .yellow)
         case "mount":
             let options = (r.options ?? []).map(Self.sanitize).joined(separator: ",")
             return "\(Self.sanitize(r.source ?? "?")) → \(Self.sanitize(r.mountpoint ?? "?"))  \(r.rules ?? 0) rules, policy \(Self.sanitize(String((r.policy ?? "?").prefix(19))))" + (options.isEmpty ? "" : " [\(options)]")
@@ -87,6 +103,11 @@ public struct AuditFormatter: Sendable {
         default:
             return ""
         }
+    }
+
+    private func headerDetails(_ r: AuditRecord) -> String {
+        if r.start == true { return "new file, start of the chain" }
+        return "new file, continues the chain from hash \(Self.sanitize(String((r.previousHash ?? "?").prefix(16))))…"
     }
 
     private func timeText(_ time: AuditTime) -> String {

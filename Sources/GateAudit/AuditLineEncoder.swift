@@ -62,6 +62,14 @@ public struct AuditLineEncoder {
         nextSeq += 1
     }
 
+    /// Takes back the line `append` just added (the caller removes its bytes):
+    /// the chain is where it was before. Valid only right after `append`,
+    /// whose scratch still holds the previous hash.
+    mutating func rollback() {
+        swap(&previousHash, &hashScratch)
+        nextSeq -= 1
+    }
+
     static func eventName(_ kind: AuditEntry.Kind) -> StaticString {
         switch kind {
         case .event(.mount): "mount"
@@ -71,14 +79,26 @@ public struct AuditLineEncoder {
         case .event(.close): "close"
         case .event(.deny): "deny"
         case .event(.readdir): "readdir"
+        case .event(.opendir): "opendir"
+        case .event(.xattr): "xattr"
         case .backpressure: "backpressure"
         case .recover: "recover"
+        case .header: "header"
+        case .rotated: "rotate"
+        case .repeated: "deny"
         }
     }
 
     private static func appendFields(_ kind: AuditEntry.Kind, to buffer: inout [UInt8]) {
         switch kind {
-        case .event(.mount(let info)), .event(.unmount(let info)):
+        case .event(let event): appendFields(event, to: &buffer)
+        default: appendWriterFields(kind, to: &buffer)
+        }
+    }
+
+    private static func appendFields(_ kind: AuditEventKind, to buffer: inout [UInt8]) {
+        switch kind {
+        case .mount(let info), .unmount(let info):
             buffer.appendASCII(#","source":"#)
             JSONText.appendString(info.source, to: &buffer)
             buffer.appendASCII(#","mountpoint":"#)
@@ -92,14 +112,14 @@ public struct AuditLineEncoder {
             JSONText.appendString(info.policyDigest, to: &buffer)
             buffer.appendASCII(#","rules":"#)
             buffer.appendDecimal(Int64(info.rules))
-        case .event(.open(let mode, let handle, let errno)):
+        case .open(let mode, let handle, let errno):
             buffer.appendASCII(#","flags":""#)
             buffer.appendASCII(mode.logName)
             buffer.appendASCII(#"","handle":"#)
             buffer.appendDecimal(handle)
             buffer.appendASCII(#","result":"#)
             JSONText.appendString(errno == 0 ? "ok" : errnoName(errno), to: &buffer)
-        case .event(.read(let handle, let offset, let size, let bytes)):
+        case .read(let handle, let offset, let size, let bytes):
             buffer.appendASCII(#","handle":"#)
             buffer.appendDecimal(handle)
             buffer.appendASCII(#","offset":"#)
@@ -108,23 +128,45 @@ public struct AuditLineEncoder {
             buffer.appendDecimal(UInt64(size))
             buffer.appendASCII(#","bytes":"#)
             buffer.appendDecimal(bytes)
-        case .event(.close(let handle, let reads, let bytes)):
+        case .close(let handle, let reads, let bytes):
             buffer.appendASCII(#","handle":"#)
             buffer.appendDecimal(handle)
             buffer.appendASCII(#","reads":"#)
             buffer.appendDecimal(reads)
             buffer.appendASCII(#","bytes":"#)
             buffer.appendDecimal(bytes)
-        case .event(.deny(let op, let rule, let errno)):
-            buffer.appendASCII(#","op":"#)
-            JSONText.appendString(op, to: &buffer)
-            buffer.appendASCII(#","rule":"#)
-            JSONText.appendString(rule, to: &buffer)
-            buffer.appendASCII(#","errno":"#)
-            JSONText.appendString(errnoName(errno), to: &buffer)
-        case .event(.readdir(let entries)):
+        case .deny(let op, let rule, let errno):
+            appendDeny(op: op, rule: rule, errno: errno, to: &buffer)
+        case .readdir(let entries):
             buffer.appendASCII(#","entries":"#)
             buffer.appendDecimal(Int64(entries))
+        case .opendir(let handle, let errno):
+            buffer.appendASCII(#","handle":"#)
+            buffer.appendDecimal(handle)
+            buffer.appendASCII(#","result":"#)
+            JSONText.appendString(errno == 0 ? "ok" : errnoName(errno), to: &buffer)
+        case .xattr(let name, let bytes):
+            buffer.appendASCII(#","name":"#)
+            AuditPath.appendJSON(name, emptyIsRoot: false, to: &buffer)
+            buffer.appendASCII(#","bytes":"#)
+            buffer.appendDecimal(Int64(bytes))
+        }
+    }
+
+    private static func appendDeny(op: String, rule: String, errno: Int32, to buffer: inout [UInt8]) {
+        buffer.appendASCII(#","op":"#)
+        JSONText.appendString(op, to: &buffer)
+        buffer.appendASCII(#","rule":"#)
+        JSONText.appendString(rule, to: &buffer)
+        buffer.appendASCII(#","errno":"#)
+        JSONText.appendString(errnoName(errno), to: &buffer)
+    }
+
+    /// Lines the writer makes itself.
+    private static func appendWriterFields(_ kind: AuditEntry.Kind, to buffer: inout [UInt8]) {
+        switch kind {
+        case .event:
+            break
         case .backpressure(let waited, let blocked, let longest):
             buffer.appendASCII(#","waited_us":"#)
             buffer.appendDecimal(waited)
@@ -137,6 +179,34 @@ public struct AuditLineEncoder {
             AuditPath.appendJSON(torn, to: &buffer)
             buffer.appendASCII(#","torn_bytes":"#)
             buffer.appendDecimal(Int64(tornBytes))
+        case .header(let start, let previousHash):
+            buffer.appendASCII(#","format":"#)
+            buffer.appendDecimal(Int64(AuditChain.format))
+            buffer.appendASCII(start ? #","start":true"# : #","start":false"#)
+            buffer.appendASCII(#","prev_hash":""#)
+            buffer.append(contentsOf: previousHash)
+            buffer.append(UInt8(ascii: "\""))
+        case .rotated(let file, let lastSeq, let lastHash):
+            buffer.appendASCII(#","file":"#)
+            JSONText.appendString(file, to: &buffer)
+            if let lastSeq {
+                buffer.appendASCII(#","last_seq":"#)
+                buffer.appendDecimal(lastSeq)
+            }
+            if let lastHash {
+                buffer.appendASCII(#","last_hash":""#)
+                buffer.append(contentsOf: lastHash)
+                buffer.append(UInt8(ascii: "\""))
+            }
+        case .repeated(let op, let rule, let errno, let count, let first, let last):
+            appendDeny(op: op, rule: rule, errno: errno, to: &buffer)
+            buffer.appendASCII(#","repeat":"#)
+            buffer.appendDecimal(count)
+            buffer.appendASCII(#","first":""#)
+            first.appendRFC3339(to: &buffer)
+            buffer.appendASCII(#"","last":""#)
+            last.appendRFC3339(to: &buffer)
+            buffer.append(UInt8(ascii: "\""))
         }
     }
 }

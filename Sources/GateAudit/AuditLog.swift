@@ -3,9 +3,9 @@ import Glibc
 /// The audit log of one mount: FUSE threads `record`, one writer thread writes.
 ///
 /// Threading: `record` may be called from any number of threads at once. It
-/// stamps the time, resolves the caller's process name (open, deny, readdir
-/// only; a cached lookup), and appends to a bounded queue under one lock. It
-/// never encodes, hashes or touches the log file.
+/// stamps the time, resolves the caller's process name (open, deny, readdir,
+/// opendir, xattr only; a cached lookup), and appends to a bounded queue
+/// under one lock. It never encodes, hashes, coalesces or touches the log file.
 ///
 /// Backpressure policy: when `queueCapacity` events are waiting, `record`
 /// BLOCKS until the writer makes room. Events are never dropped: a slow disk
@@ -25,15 +25,21 @@ public final class AuditLog: Sendable {
     public let readLogging: ReadLogging
     /// The current log file.
     public let path: String
+    /// The identities of the log's files (current, lock, rotated), kept up
+    /// to date by the writer across rotations, for the gate to hide by
+    /// identity. A new file is in it before it has a name or content.
+    public let fileIdentities: AuditFileIdentities
 
     private let queue: Mutex<AuditQueueState>
     private let processes: CallerProcessCache
     /// The writer thread; joined once, by whoever moves the phase to closing.
     private let thread: pthread_t
 
-    private init(readLogging: ReadLogging, path: String, queue: Mutex<AuditQueueState>, processes: CallerProcessCache, thread: pthread_t) {
+    private init(readLogging: ReadLogging, path: String, fileIdentities: AuditFileIdentities, queue: Mutex<AuditQueueState>,
+                 processes: CallerProcessCache, thread: pthread_t) {
         self.readLogging = readLogging
         self.path = path
+        self.fileIdentities = fileIdentities
         self.queue = queue
         self.processes = processes
         self.thread = thread
@@ -43,21 +49,27 @@ public final class AuditLog: Sendable {
     /// writer, recovers a torn last line, continues the hash chain from the last
     /// line (or from `path.1` if the current file is empty), and starts the
     /// writer thread. Errors name the path and the reason.
-    public static func open(_ config: AuditConfig) throws(AuditLogError) -> AuditLog {
-        guard config.rotateBytes > 0, config.keep >= 0, config.queueCapacity > 0 else {
+    ///
+    /// `processes` lets the gate and the log share one process cache (see
+    /// `process(of:)`); by default the log makes its own.
+    public static func open(_ config: AuditConfig, processes: CallerProcessCache? = nil) throws(AuditLogError) -> AuditLog {
+        guard config.rotateBytes > 0, config.keep >= 0, config.queueCapacity > 0,
+            config.repeatWindowMicroseconds > 0, config.repeatCapacity > 0
+        else {
             throw AuditLogError(operation: "configure", path: config.path, errno: 0,
-                                detail: "rotateBytes and queueCapacity must be positive and keep non-negative")
+                                detail: "rotateBytes, queueCapacity and the repeat window and capacity must be positive and keep non-negative")
         }
         let opened = try AuditLogFile.open(path: config.path, rotateBytes: config.rotateBytes, keep: config.keep)
         let queue = Mutex(AuditQueueState(capacity: config.queueCapacity), conditions: 2)
-        let processes = CallerProcessCache()
+        let processes = processes ?? CallerProcessCache()
         if let torn = opened.torn {
             queue.withLock { state in
                 state.pending.append(AuditEntry(time: .now(), kind: .recover(torn: torn, tornBytes: opened.tornBytes),
                                                 path: [], caller: nil, process: nil))
             }
         }
-        let writer = AuditWriter(queue: queue, processes: processes, opened: opened)
+        let repeats = AuditRepeats(windowMicroseconds: config.repeatWindowMicroseconds, capacity: config.repeatCapacity)
+        let writer = AuditWriter(queue: queue, processes: processes, opened: opened, repeats: repeats)
         var thread = pthread_t()
         let context = Unmanaged.passRetained(writer).toOpaque()
         let status = pthread_create(&thread, nil, { raw in
@@ -70,7 +82,14 @@ public final class AuditLog: Sendable {
             opened.file.close()
             throw AuditLogError(operation: "start writer thread for", path: config.path, errno: status)
         }
-        return AuditLog(readLogging: config.reads, path: config.path, queue: queue, processes: processes, thread: thread)
+        return AuditLog(readLogging: config.reads, path: config.path, fileIdentities: opened.file.identities, queue: queue,
+                        processes: processes, thread: thread)
+    }
+
+    /// What `/proc` says about `pid` (a thread id, as FUSE reports it): its
+    /// name, container and thread group, from the shared cache (~2 s fresh).
+    public func process(of pid: Int32) -> CallerProcess {
+        processes.lookup(pid)
     }
 
     /// Queues one event, stamped now. Blocks only while the queue is full.

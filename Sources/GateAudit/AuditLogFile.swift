@@ -13,6 +13,14 @@ final class AuditLogFile {
     private let lockFD: Int32
     /// Bytes in the current file, as far as this writer knows.
     private(set) var size: Int
+    /// The files of this log, for the gate to hide by identity.
+    let identities: AuditFileIdentities
+
+    /// A file a rotation deleted, and where its chain ended when readable.
+    struct Deleted {
+        var path: String
+        var trailer: AuditChain.Trailer?
+    }
 
     /// Where the chain continues, and what a crash left behind.
     struct Opened {
@@ -34,6 +42,11 @@ final class AuditLogFile {
         self.fd = fd
         self.lockFD = lockFD
         self.size = size
+        var known = Set([fd, lockFD].compactMap(AuditFileIdentities.of(fd:)))
+        for index in AuditFileSet.rotatedIndices(for: path) {
+            if let identity = AuditFileIdentities.of(path: "\(path).\(index)") { known.insert(identity) }
+        }
+        identities = AuditFileIdentities(known)
     }
 
     /// Opens (creating 0600, parents 0700) and locks the log, cuts a torn tail,
@@ -156,12 +169,14 @@ final class AuditLogFile {
         defer { _ = Glibc.close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { return nil }
-        var end = Int(info.st_size)
-        // A rotated file normally ends in "\n"; tolerate one that does not.
-        if end > 0, let last = Syscall.pread(fd, count: 1, at: end - 1), last.first != 0x0A {
-            end = try lastNewline(fd: fd, before: end, path: path).map { $0 + 1 } ?? 0
-        }
-        return try lastTrailer(fd: fd, size: end, path: path)
+        return try lastTrailer(fd: fd, size: completeLength(fd: fd, size: Int(info.st_size), path: path), path: path)
+    }
+
+    /// The length up to and including the last newline: a rotated file
+    /// normally ends in "\n"; tolerate one that does not.
+    static func completeLength(fd: Int32, size: Int, path: String) throws(AuditLogError) -> Int {
+        guard size > 0, let last = Syscall.pread(fd, count: 1, at: size - 1), last.first != 0x0A else { return size }
+        return try lastNewline(fd: fd, before: size, path: path).map { $0 + 1 } ?? 0
     }
 
     /// `mkdir -p` with mode 0700 for every directory it creates.
@@ -182,9 +197,11 @@ final class AuditLogFile {
     func write(_ bytes: UnsafeRawBufferPointer) -> (written: Int, errno: Int32) {
         if fd < 0 {
             // A rotation that could not create the new file: try again now.
-            fd = Syscall.open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW, 0o600)
-            guard fd >= 0 else { return (0, errno) }
-            size = 0
+            do {
+                try createCurrent()
+            } catch {
+                return (0, error.errno == 0 ? EIO : error.errno)
+            }
         }
         var offset = 0
         while offset < bytes.count {
@@ -204,30 +221,96 @@ final class AuditLogFile {
         size + pending > 0 && size + pending + count > rotateBytes
     }
 
-    /// Shifts `path.i` to `path.i+1`, drops what falls beyond `keep`, moves
-    /// the current file to `path.1` and starts an empty one. The chain simply
-    /// continues into the new file.
-    func rotate() throws(AuditLogError) {
+    /// Shifts `path.i` to `path.i+1`, deletes what falls beyond `keep`, moves
+    /// the current file to `path.1` and starts an empty one (with `keep` 0,
+    /// deletes the current file instead). The chain simply continues into
+    /// the new file. Returns the files it deleted, so the writer can log
+    /// them, and the error if the new file could not be created (`write`
+    /// then tries again).
+    func rotate() -> (deleted: [Deleted], error: AuditLogError?) {
         _ = Syscall.retrying { fsync(fd) }
-        _ = Glibc.close(fd)
-        fd = -1
+        var deleted: [Deleted] = []
         // Stale files beyond `keep` (from a larger `keep` earlier) would make
-        // the verifier see a gap, so they go too.
-        var stale = keep + 1
-        while Glibc.unlink("\(path).\(stale)") == 0 { stale += 1 }
+        // the verifier see a gap, so they go too; `path.keep` is overwritten
+        // by the shift below, so it is deleted first, explicitly.
+        for index in AuditFileSet.rotatedIndices(for: path) where index >= max(keep, 1) {
+            deleted.append(delete("\(path).\(index)"))
+        }
         if keep > 0 {
+            _ = Glibc.close(fd)
+            fd = -1
             for index in stride(from: keep - 1, through: 1, by: -1) {
                 _ = Glibc.rename("\(path).\(index)", "\(path).\(index + 1)")
             }
             _ = Glibc.rename(path, "\(path).1")
         } else {
-            _ = Glibc.unlink(path)
+            deleted.append(delete(path))
+            _ = Glibc.close(fd)
+            fd = -1
         }
-        fd = Syscall.open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { throw AuditLogError(operation: "open", path: path, errno: errno) }
-        size = 0
+        var failure: AuditLogError?
+        do {
+            try createCurrent()
+        } catch {
+            failure = error
+        }
         syncDirectory()
+        return (deleted, failure)
     }
+
+    /// Unlinks `name`, reading first where its chain ended. Its identity
+    /// leaves the set unless another hard link keeps its content alive.
+    private func delete(_ name: String) -> Deleted {
+        let fd = Syscall.open(name, O_RDONLY | O_NOFOLLOW)
+        var info = stat()
+        var trailer: AuditChain.Trailer?
+        if fd >= 0 {
+            if fstat(fd, &info) == 0 {
+                trailer = try? Self.lastTrailer(fd: fd, size: Self.completeLength(fd: fd, size: Int(info.st_size), path: name), path: name)
+            }
+            _ = Glibc.close(fd)
+        }
+        if Glibc.unlink(name) == 0, fd >= 0, info.st_nlink <= 1 {
+            identities.remove(AuditFileIdentities.Identity(dev: UInt64(info.st_dev), ino: UInt64(info.st_ino)))
+        }
+        return Deleted(path: name, trailer: trailer)
+    }
+
+    /// Creates the new current file so that its identity is in `identities`
+    /// before it has a name: an unnamed file (`O_TMPFILE`), fstat, insert,
+    /// then `linkat` into place. Where the file system has no `O_TMPFILE`
+    /// (or a file already took the name), it falls back to `open(O_CREAT)`
+    /// and inserts before anything is written.
+    private func createCurrent() throws(AuditLogError) {
+        let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        let unnamed = Syscall.open(directory.isEmpty ? "/" : directory, Self.tmpfileFlag | O_RDWR | O_APPEND, 0o600)
+        if unnamed >= 0 {
+            if let identity = AuditFileIdentities.of(fd: unnamed) {
+                identities.insert(identity)
+                if Syscall.retrying({ linkat(AT_FDCWD, "/proc/self/fd/\(unnamed)", AT_FDCWD, path, AT_SYMLINK_FOLLOW) }) == 0 {
+                    fd = unnamed
+                    size = 0
+                    return
+                }
+                identities.remove(identity)
+            }
+            _ = Glibc.close(unnamed)
+        }
+        let named = Syscall.open(path, O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW, 0o600)
+        guard named >= 0 else { throw AuditLogError(operation: "open", path: path, errno: errno) }
+        var info = stat()
+        guard fstat(named, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            _ = Glibc.close(named)
+            throw AuditLogError(operation: "open", path: path, errno: 0, detail: "not a regular file")
+        }
+        identities.insert(AuditFileIdentities.Identity(dev: UInt64(info.st_dev), ino: UInt64(info.st_ino)))
+        fd = named
+        size = Int(info.st_size)
+    }
+
+    /// `__O_TMPFILE` without `O_DIRECTORY` (the C macro does not import):
+    /// 020000000 on every Linux architecture Swift runs on.
+    private static let tmpfileFlag: Int32 = 0o20000000 | O_DIRECTORY
 
     /// Makes the renames durable too, not just the data.
     private func syncDirectory() {

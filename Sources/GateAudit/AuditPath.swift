@@ -66,10 +66,11 @@ public enum AuditPath {
     }
 
     /// Appends `bytes` as a complete JSON string (quotes included) holding their
-    /// escaped text, in one pass and without intermediate allocation.
-    static func appendJSON(_ bytes: [UInt8], to buffer: inout [UInt8]) {
+    /// escaped text, in one pass and without intermediate allocation. Empty
+    /// bytes are the root, `.`, unless `emptyIsRoot` is false (a name, not a path).
+    static func appendJSON(_ bytes: [UInt8], emptyIsRoot: Bool = true, to buffer: inout [UInt8]) {
         buffer.append(UInt8(ascii: "\""))
-        if bytes.isEmpty {
+        if bytes.isEmpty && emptyIsRoot {
             buffer.append(UInt8(ascii: "."))
         }
         forEachSegment(bytes) { segment in

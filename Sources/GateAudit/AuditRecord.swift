@@ -46,6 +46,23 @@ public struct AuditRecord: Sendable, Equatable {
     // recover
     public var torn: String?
     public var tornBytes: UInt64?
+    // deny lines that carry a count of repeats (see `AuditRepeats`)
+    /// The number of identical denials counted into this line (`repeat`);
+    /// the first of them was written on a line of its own earlier.
+    public var repeatCount: UInt64?
+    public var firstRepeat: AuditTime?
+    public var lastRepeat: AuditTime?
+    // xattr
+    /// The attribute name, escaped like `path`.
+    public var name: String?
+    // header
+    public var format: UInt64?
+    public var start: Bool?
+    public var previousHash: String?
+    // rotate
+    public var file: String?
+    public var lastSeq: UInt64?
+    public var lastHash: String?
 
     /// The path's original bytes, or the text's UTF-8 if the escaping is malformed.
     public var pathBytes: [UInt8] {
@@ -55,7 +72,14 @@ public struct AuditRecord: Sendable, Equatable {
     /// Whether this line is a policy denial or an open the system refused for
     /// permission reasons (`--denied`).
     public var isDenial: Bool {
-        event == "deny" || (event == "open" && (result == "EACCES" || result == "EPERM"))
+        event == "deny" || ((event == "open" || event == "opendir") && (result == "EACCES" || result == "EPERM"))
+    }
+
+    /// How many denials the line stands for: a `deny` line with `repeat` N
+    /// counts N (its first occurrence has a line of its own), others 1.
+    public var denials: UInt64 {
+        guard isDenial else { return 0 }
+        return repeatCount ?? 1
     }
 
     public struct ParseError: Error, Sendable, CustomStringConvertible, Equatable {
@@ -113,5 +137,15 @@ public struct AuditRecord: Sendable, Equatable {
         maxWaitMicroseconds = fields["max_us"]?.uint64
         torn = fields["torn"]?.string
         tornBytes = fields["torn_bytes"]?.uint64
+        repeatCount = fields["repeat"]?.uint64
+        firstRepeat = fields["first"]?.string.flatMap(AuditTime.init(rfc3339:))
+        lastRepeat = fields["last"]?.string.flatMap(AuditTime.init(rfc3339:))
+        name = fields["name"]?.string
+        format = fields["format"]?.uint64
+        if case .bool(let flag)? = fields["start"] { start = flag }
+        previousHash = fields["prev_hash"]?.string
+        file = fields["file"]?.string
+        lastSeq = fields["last_seq"]?.uint64
+        lastHash = fields["last_hash"]?.string
     }
 }

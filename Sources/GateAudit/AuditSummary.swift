@@ -29,6 +29,13 @@ public struct AuditSummary: Sendable {
     /// Keyed by process name (`?` when unknown).
     public private(set) var processes: [String: ProcessStats] = [:]
     public private(set) var backpressureMicroseconds: UInt64 = 0
+    /// Directory opens, and how many of those were refused (result not `ok`, e.g. EMFILE).
+    public private(set) var directoryOpens = 0
+    public private(set) var refusedDirectoryOpens = 0
+    /// Denials, counting each `repeat` line's count (so lines and denials differ).
+    public private(set) var denials: UInt64 = 0
+    /// Files rotation deleted, as its `rotate` lines name them.
+    public private(set) var rotatedAway: [String] = []
 
     private struct OpenHandle: Sendable {
         var path: String
@@ -69,9 +76,16 @@ public struct AuditSummary: Sendable {
             paths[owner?.path ?? record.path, default: PathStats()].bytes += bytes
             processes[owner?.process ?? process, default: ProcessStats()].bytes += bytes
         case "deny":
-            paths[record.path, default: PathStats()].denials += 1
-            processes[process, default: ProcessStats()].denials += 1
-            denialsByRule[record.rule ?? "?", default: 0] += 1
+            let count = Int(clamping: record.denials)
+            denials += record.denials
+            paths[record.path, default: PathStats()].denials += count
+            processes[process, default: ProcessStats()].denials += count
+            denialsByRule[record.rule ?? "?", default: 0] += count
+        case "opendir":
+            directoryOpens += 1
+            if record.result != "ok" { refusedDirectoryOpens += 1 }
+        case "rotate":
+            if let file = record.file { rotatedAway.append(file) }
         case "backpressure":
             backpressureMicroseconds += record.waitedMicroseconds ?? 0
         default:
@@ -130,6 +144,13 @@ public struct AuditSummary: Sendable {
         out.append("\(lines) lines, \(span)")
         let counts = AuditFilter.knownEvents.compactMap { name in eventCounts[name].map { "\(name) \($0)" } }
         out.append("events: " + (counts.isEmpty ? "none" : counts.joined(separator: ", ")))
+        if directoryOpens > 0 {
+            out.append("directories opened: \(directoryOpens)" + (refusedDirectoryOpens > 0 ? " (\(refusedDirectoryOpens) refused)" : ""))
+        }
+        if denials > 0 { out.append("denials: \(denials)") }
+        if !rotatedAway.isEmpty {
+            out.append("rotated away: \(rotatedAway.count) file\(rotatedAway.count == 1 ? "" : "s") (older lines are gone)")
+        }
         if backpressureMicroseconds > 0 {
             out.append("backpressure: callers blocked \(AuditFormatter.humanDuration(backpressureMicroseconds)) in all")
         }

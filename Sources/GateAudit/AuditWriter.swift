@@ -2,7 +2,9 @@ import Glibc
 
 /// The writer thread's side of the log: drains the queue, resolves callers,
 /// encodes lines into one reused buffer and writes each batch with one
-/// `write(2)` (two when a rotation falls inside the batch).
+/// `write(2)` (two when a rotation falls inside the batch). Repeated
+/// identical denials are coalesced here (`AuditRepeats`), never on the FUSE
+/// threads, which only queue.
 ///
 /// Everything here is touched by the writer thread only; `queue` is the one
 /// shared object.
@@ -19,6 +21,11 @@ final class AuditWriter {
     private var lastSync: Int64 = 0
     private var unsynced = false
     private var reportedErrno: Int32 = 0
+    private var repeats: AuditRepeats
+    /// The current file has no line yet: the next line follows its header.
+    private var needsHeader: Bool
+    /// The latest `time` written, so the writer's own count lines never go back in time.
+    private var clock = AuditTime(microseconds: .min)
 
     private struct HandleOwner {
         var path: [UInt8]
@@ -33,14 +40,23 @@ final class AuditWriter {
     /// `gatefs log --follow`); the queue filling up ends it early.
     static let lingerMicroseconds: Int64 = 2_000
 
-    init(queue: Mutex<AuditQueueState>, processes: CallerProcessCache, opened: AuditLogFile.Opened) {
+    init(queue: Mutex<AuditQueueState>, processes: CallerProcessCache, opened: AuditLogFile.Opened, repeats: AuditRepeats) {
         self.queue = queue
         self.processes = processes
         self.file = opened.file
         self.encoder = AuditLineEncoder(previousHash: opened.lastHash, lastSeq: opened.lastSeq)
+        self.repeats = repeats
+        needsHeader = opened.file.size == 0
         buffer.reserveCapacity(1 << 20)
         let me = Caller(pid: getpid(), uid: getuid(), gid: getgid())
         daemon = LineIdentity(me, process: CallerProcess.read(pid: me.pid))
+    }
+
+    /// What one wait on the queue produced.
+    private struct Taken {
+        var backpressure: AuditEntry?
+        var finishing = false
+        var final: AuditEntry?
     }
 
     func run() {
@@ -52,73 +68,146 @@ final class AuditWriter {
         // write(2) per `linger`, not per event.
         var lingering = false
         while true {
-            var backpressure: AuditEntry?
-            var finishing = false
-            var final: AuditEntry?
             if !lingering {
                 queue.withLock { state in state.writerIdle = !state.writerReady }
             }
-            queue.withLock(
-                waitingOn: AuditQueueState.notEmpty,
-                until: { lingering ? $0.writerUrgent : $0.writerReady },
-                timeoutMicroseconds: lingering ? Self.lingerMicroseconds
-                    : unsynced ? Self.syncIntervalMicroseconds : nil
-            ) { state in
-                state.writerIdle = false
-                guard state.writerReady else { return }  // timed out: only sync
-                swap(&state.pending, &batch)
-                if state.blockedCount > 0 {
-                    backpressure = AuditEntry(
-                        time: .now(),
-                        kind: .backpressure(waitedMicroseconds: state.blockedMicroseconds, blocked: state.blockedCount,
-                                            maxMicroseconds: state.blockedMaxMicroseconds),
-                        path: [], caller: nil, process: nil)
-                    state.blockedCount = 0
-                    state.blockedMicroseconds = 0
-                    state.blockedMaxMicroseconds = 0
-                }
-                if batch.isEmpty, case .closing(let last) = state.phase, state.blockedProducers == 0 {
-                    final = last
-                    finishing = true
-                    state.phase = .closed
-                }
-            }
+            let taken = wait(into: &batch, lingering: lingering)
             lingering = !batch.isEmpty
             if !batch.isEmpty { queue.broadcast(AuditQueueState.notFull) }
-            for entry in batch { encode(entry) }
+            for entry in batch { take(entry) }
             batch.removeAll(keepingCapacity: true)
-            if let backpressure { encode(backpressure) }
-            if var final {
-                final.time = .now()
-                encode(final)
-            }
-            flush(giveUp: finishing)
-            if finishing {
+            if let backpressure = taken.backpressure { append(backpressure) }
+            if taken.finishing {
+                // Every open count, then the final line, as the last lines.
+                let now = AuditTime.now()
+                appendRepeats { $0.closeAll(at: now, $1) }
+                if var final = taken.final {
+                    final.time = now
+                    append(final)
+                }
+                flush(giveUp: true)
                 file.sync()
                 file.close()
                 return
             }
+            if !lingering {
+                // Idle: write the counts of windows whose time is up.
+                let now = AuditTime.now()
+                appendRepeats { $0.closeExpired(at: now, $1) }
+            }
+            flush(giveUp: false)
             syncIfDue()
         }
     }
 
-    private func encode(_ entry: AuditEntry) {
+    /// Sleeps until there is work (or a timer is due), then swaps the
+    /// pending events into `batch`.
+    private func wait(into batch: inout [AuditEntry], lingering: Bool) -> Taken {
+        var taken = Taken()
+        queue.withLock(
+            waitingOn: AuditQueueState.notEmpty,
+            until: { lingering ? $0.writerUrgent : $0.writerReady },
+            timeoutMicroseconds: lingering ? Self.lingerMicroseconds : idleTimeout()
+        ) { state in
+            state.writerIdle = false
+            guard state.writerReady else { return }  // timed out: only sync or close windows
+            swap(&state.pending, &batch)
+            if state.blockedCount > 0 {
+                taken.backpressure = AuditEntry(
+                    time: .now(),
+                    kind: .backpressure(waitedMicroseconds: state.blockedMicroseconds, blocked: state.blockedCount,
+                                        maxMicroseconds: state.blockedMaxMicroseconds),
+                    path: [], caller: nil, process: nil)
+                state.blockedCount = 0
+                state.blockedMicroseconds = 0
+                state.blockedMaxMicroseconds = 0
+            }
+            if batch.isEmpty, case .closing(let last) = state.phase, state.blockedProducers == 0 {
+                taken.final = last
+                taken.finishing = true
+                state.phase = .closed
+            }
+        }
+        return taken
+    }
+
+    /// How long an idle writer may sleep: until the next sync is due or the
+    /// oldest repeat window closes, or forever when neither is pending.
+    private func idleTimeout() -> Int64? {
+        var timeout: Int64? = unsynced ? Self.syncIntervalMicroseconds : nil
+        if let deadline = repeats.nextDeadline {
+            let untilDeadline = max(1000, deadline.microseconds - AuditTime.now().microseconds + 1000)
+            timeout = min(timeout ?? .max, untilDeadline)
+        }
+        return timeout
+    }
+
+    /// One queued entry: closes the repeat windows that ended before it,
+    /// then writes it unless it is a repeat being counted.
+    private func take(_ entry: AuditEntry) {
+        appendRepeats { $0.closeExpired(at: entry.time, $1) }
+        if case .event(.deny(let op, let rule, let errno)) = entry.kind {
+            var write = true
+            appendRepeats { repeats, emit in write = repeats.admit(entry, op: op, rule: rule, errno: errno, emit: emit) }
+            guard write else { return }
+        }
+        append(entry)
+    }
+
+    /// Runs `body` on the repeat table and writes the count lines it emits,
+    /// after it returns (writing may rotate, which closes windows itself).
+    private func appendRepeats(_ body: (inout AuditRepeats, (AuditEntry) -> Void) -> Void) {
+        var emitted: [AuditEntry] = []
+        body(&repeats) { emitted.append($0) }
+        for var line in emitted {
+            if line.time < clock { line.time = clock }
+            append(line)
+        }
+    }
+
+    /// Encodes one line, preceded by the file's header if it is the file's first.
+    private func append(_ entry: AuditEntry) {
+        if needsHeader { appendHeader(time: entry.time) }
         let (path, identity) = resolve(entry)
         let lineStart = buffer.count
         encoder.append(entry, path: path, identity: identity, to: &buffer)
-        if file.wouldOverflow(adding: buffer.count - lineStart, pending: lineStart) {
-            // The new line starts the next file: write what precedes it, rotate,
-            // and keep the line at the front of the buffer.
-            if lineStart > 0 {
-                write(upTo: lineStart, giveUp: false)
-                buffer.removeSubrange(0..<lineStart)
-            }
-            do {
-                try file.rotate()
-            } catch {
-                report(error.errno, "rotate")
-            }
+        if entry.time > clock { clock = entry.time }
+        guard file.wouldOverflow(adding: buffer.count - lineStart, pending: lineStart) else { return }
+        // The line starts the next file: take it back, write what precedes
+        // it, rotate (header, deleted files, open counts), then the line.
+        buffer.removeSubrange(lineStart...)
+        encoder.rollback()
+        if lineStart > 0 {
+            write(upTo: lineStart, giveUp: false)
+            buffer.removeSubrange(0..<lineStart)
         }
+        rotate(time: entry.time)
+        encoder.append(entry, path: path, identity: identity, to: &buffer)
+    }
+
+    /// Rotates, then starts the new file with its header, one `rotate` line
+    /// per deleted file and the counts of every open repeat window, so no
+    /// count is carried across a file boundary unwritten.
+    private func rotate(time: AuditTime) {
+        let (deleted, error) = file.rotate()
+        if let error { report(error.errno == 0 ? EIO : error.errno, "rotate") }
+        appendHeader(time: time)
+        for gone in deleted {
+            let kind = AuditEntry.Kind.rotated(file: gone.path, lastSeq: gone.trailer?.seq, lastHash: gone.trailer?.hash)
+            encoder.append(AuditEntry(time: time, kind: kind, path: []), path: [], identity: daemon, to: &buffer)
+        }
+        var counted: [AuditEntry] = []
+        repeats.closeAll(at: time) { counted.append($0) }
+        for entry in counted {
+            let (path, identity) = resolve(entry)
+            encoder.append(entry, path: path, identity: identity, to: &buffer)
+        }
+    }
+
+    private func appendHeader(time: AuditTime) {
+        needsHeader = false
+        let kind = AuditEntry.Kind.header(start: encoder.nextSeq == 1, previousHash: encoder.previousHash)
+        encoder.append(AuditEntry(time: time, kind: kind, path: []), path: [], identity: daemon, to: &buffer)
     }
 
     private func resolve(_ entry: AuditEntry) -> ([UInt8], LineIdentity) {
@@ -142,9 +231,9 @@ final class AuditWriter {
             // A new mount starts a new handle space.
             handles.removeAll()
             return (entry.path, entry.caller.map { identity($0, entry.process) } ?? daemon)
-        case .event(.deny), .event(.readdir):
+        case .event(.deny), .event(.readdir), .event(.opendir), .event(.xattr), .repeated:
             return (entry.path, identity(entry.caller, entry.process))
-        case .backpressure, .recover:
+        case .backpressure, .recover, .header, .rotated:
             return (entry.path, daemon)
         }
     }

@@ -1,6 +1,9 @@
 import Glibc
 
-/// pid → (comm, container), remembered for about two seconds.
+/// pid → (comm, container, tgid), remembered for about two seconds.
+///
+/// One cache can serve the audit log and the gate's per-process limits:
+/// create it once and pass it to `AuditLog.open(_:processes:)`.
 ///
 /// The gate asks at open, deny and readdir time on the FUSE thread, because
 /// the caller may be gone by the time the writer thread formats the line. A
@@ -10,7 +13,7 @@ import Glibc
 /// picks up a process that renamed itself (`prctl(PR_SET_NAME)`). At
 /// `capacity` entries expired ones are dropped, and if none has expired the
 /// table is cleared: crude, but bounded and rare.
-final class CallerProcessCache: Sendable {
+public final class CallerProcessCache: Sendable {
     private struct Entry {
         var process: CallerProcess
         var expires: Int64
@@ -21,14 +24,21 @@ final class CallerProcessCache: Sendable {
     private let capacity: Int
     private let procRoot: String
 
-    init(ttlMicroseconds: Int64 = 2_000_000, capacity: Int = 1024, procRoot: String = "/proc") {
+    /// Entries live `ttlMicroseconds`; at most `capacity` are kept.
+    public convenience init(ttlMicroseconds: Int64 = 2_000_000, capacity: Int = 1024) {
+        self.init(ttlMicroseconds: ttlMicroseconds, capacity: capacity, procRoot: "/proc")
+    }
+
+    init(ttlMicroseconds: Int64, capacity: Int, procRoot: String) {
         self.entries = Mutex([:])
         self.ttlMicroseconds = ttlMicroseconds
         self.capacity = capacity
         self.procRoot = procRoot
     }
 
-    func lookup(_ pid: Int32) -> CallerProcess {
+    /// What `/proc/PID` says, from the cache when fresh. pid 0 (the kernel)
+    /// and a process already gone give empty fields.
+    public func lookup(_ pid: Int32) -> CallerProcess {
         guard pid > 0 else { return .unknown }
         let now = Self.coarseNow()
         if let hit = entries.withLock({ $0[pid] }), hit.expires > now {

@@ -15,13 +15,14 @@ import Testing
         var json: [UInt8] = []
         try AuditLogView(filter: AuditFilter(deniedOnly: true), json: true, formatter: AuditFormatter(color: false))
             .show(path: path) { json += $0 }
-        #expect(json == raw[1] + [0x0A])
+        #expect(json == raw[2] + [0x0A])  // raw[0] is the header
 
         var human: [UInt8] = []
         try AuditLogView(filter: AuditFilter(), json: false, formatter: AuditFormatter(color: false, utc: true))
             .show(path: path) { human += $0 }
         let text = String(decoding: human, as: UTF8.self)
-        #expect(text.split(separator: "\n").count == 4)
+        #expect(text.split(separator: "\n").count == 5)
+        #expect(text.contains("new file, start of the chain"))
         #expect(text.contains(".ssh  lookup secret:ssh → ENOENT"))
     }
 
@@ -39,7 +40,7 @@ import Testing
         let path = dir.file("access.jsonl")
         try Fixture.writeLog(path, opens: 50, rotateBytes: 2048, keep: 100)
         let summary = try AuditSummary.load(path: path)
-        #expect(summary.lines == 52)
+        #expect(summary.lines == 52 + AuditFileSet.files(for: path).count)  // one header per file
         #expect(summary.eventCounts["open"] == 50)
         #expect(summary.paths.count == 50)
     }

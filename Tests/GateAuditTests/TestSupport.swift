@@ -27,8 +27,44 @@ enum Fixture {
 
     static let agent = Caller(pid: 4242, uid: 1000, gid: 1000)
 
-    static func config(_ path: String, reads: ReadLogging = .all, rotateBytes: Int = 64 << 20, keep: Int = 5, queue: Int = 1024) -> AuditConfig {
-        AuditConfig(path: path, reads: reads, rotateBytes: rotateBytes, keep: keep, queueCapacity: queue)
+    static func config(
+        _ path: String, reads: ReadLogging = .all, rotateBytes: Int = 64 << 20, keep: Int = 5, queue: Int = 1024,
+        repeatWindow: Int64 = AuditConfig.defaultRepeatWindowMicroseconds, repeatCapacity: Int = AuditConfig.defaultRepeatCapacity
+    ) -> AuditConfig {
+        AuditConfig(path: path, reads: reads, rotateBytes: rotateBytes, keep: keep, queueCapacity: queue,
+                    repeatWindowMicroseconds: repeatWindow, repeatCapacity: repeatCapacity)
+    }
+
+    static let sshDeny = AuditEventKind.deny(op: "lookup", rule: "secret:ssh", errno: ENOENT)
+    static let ssh = Array(".ssh".utf8)
+
+    /// Re-hashes `lines[from...]` so the chain holds again after an edit,
+    /// as anyone who can write the file can: the chain has no key.
+    static func rechain(_ lines: inout [[UInt8]], from start: Int) {
+        var previous = start == 0 ? AuditChain.genesis : AuditChain.trailer(of: lines[start - 1])!.hash
+        for index in start..<lines.count {
+            let trailer = AuditChain.trailer(of: lines[index])!
+            let body = Array(lines[index][0..<trailer.bodyCount])
+            var hash: [UInt8] = []
+            body.withUnsafeBytes { AuditChain.hash(previous: previous, body: $0, into: &hash) }
+            lines[index] = body + AuditChain.hashKey + hash + Array("\"}".utf8)
+            previous = hash
+        }
+    }
+
+    static func rewrite(_ path: String, _ lines: [[UInt8]]) {
+        write(lines.flatMap { $0 + [0x0A] }, to: path)
+    }
+
+    /// Polls the log (the writer is asynchronous) until `predicate` holds
+    /// for its records, or the deadline passes; returns the last read.
+    static func waitForRecords(_ path: String, seconds: Double = 10, _ predicate: ([AuditRecord]) -> Bool) -> [AuditRecord] {
+        let deadline = Date().addingTimeInterval(seconds)
+        while true {
+            let records = (try? records(path)) ?? []
+            if predicate(records) || Date() > deadline { return records }
+            usleep(10_000)
+        }
     }
 
     /// Raw lines of one file (no newline), splitting on "\n"; a torn tail is the last element.

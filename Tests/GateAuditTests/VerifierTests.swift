@@ -20,34 +20,36 @@ import Testing
         #expect(result.isOK)
         #expect(result.lines == lines.count)
         #expect(result.firstSeq == 1 && result.lastSeq == UInt64(lines.count))
-        #expect(result.report.hasPrefix("OK: 8 lines in 1 file"))
+        #expect(result.report.hasPrefix("OK: 9 lines in 1 file"))  // header, mount, 6 opens, unmount
+        #expect(result.isOK(strict: true) && result.firstLineChecked && result.filesWithoutHeader.isEmpty)
     }
 
     @Test func detectsAnEditedLine() throws {
         let dir = TemporaryDirectory()
         var (path, lines) = try makeLog(dir)
-        let text = String(decoding: lines[3], as: UTF8.self).replacingOccurrences(of: "file2.txt", with: "file9.txt")
-        lines[3] = Array(text.utf8)
+        // Line 5 (after the header) is the open of file2.txt.
+        let text = String(decoding: lines[4], as: UTF8.self).replacingOccurrences(of: "file2.txt", with: "file9.txt")
+        lines[4] = Array(text.utf8)
         rewrite(path, lines)
         let result = try AuditVerifier(path: path).verify()
-        #expect(result.problem == AuditChainBreak(file: path, line: 4, kind: .hashMismatch))
-        #expect(result.lines == 3)
+        #expect(result.problem == AuditChainBreak(file: path, line: 5, kind: .hashMismatch))
+        #expect(result.lines == 4)
     }
 
     @Test func detectsAnEditWhoseHashWasRecomputed() throws {
         let dir = TemporaryDirectory()
         var (path, lines) = try makeLog(dir)
-        // Re-hash line 4 correctly after editing it: then line 5 must fail.
-        let previous = try AuditRecord(line: lines[2]).hash
-        var body = Array(String(decoding: lines[3], as: UTF8.self).replacingOccurrences(of: "file2.txt", with: "file9.txt").utf8)
+        // Re-hash line 5 correctly after editing it: then line 6 must fail.
+        let previous = try AuditRecord(line: lines[3]).hash
+        var body = Array(String(decoding: lines[4], as: UTF8.self).replacingOccurrences(of: "file2.txt", with: "file9.txt").utf8)
         let trailer = AuditChain.trailer(of: body)!
         body.removeLast(body.count - trailer.bodyCount)
         var hash: [UInt8] = []
         body.withUnsafeBytes { AuditChain.hash(previous: Array(previous.utf8), body: $0, into: &hash) }
-        lines[3] = body + AuditChain.hashKey + hash + Array("\"}".utf8)
+        lines[4] = body + AuditChain.hashKey + hash + Array("\"}".utf8)
         rewrite(path, lines)
         let result = try AuditVerifier(path: path).verify()
-        #expect(result.problem == AuditChainBreak(file: path, line: 5, kind: .hashMismatch))
+        #expect(result.problem == AuditChainBreak(file: path, line: 6, kind: .hashMismatch))
     }
 
     @Test func detectsADeletedLine() throws {
@@ -105,7 +107,7 @@ import Testing
         try FileManager.default.moveItem(atPath: path, toPath: path + ".1")
         let seqs = try reader.readAll().map { try $0.parse().seq }
         #expect(seqs == Array(seqs.first!...(seqs.first! + UInt64(seqs.count) - 1)))
-        #expect(seqs.last == 32)
+        #expect(seqs.last == UInt64(32 + count))  // 32 events and one header per file
     }
 
     @Test func missingFileIsAnError() {

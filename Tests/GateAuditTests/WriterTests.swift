@@ -14,24 +14,25 @@ import Testing
         // Before the next writer: the reader skips it, the verifier notes it.
         let before = try AuditVerifier(path: path).verify()
         #expect(before.isOK)
-        #expect(before.incompleteTail?.number == 5)
+        #expect(before.incompleteTail?.number == 6)  // after the header and 4 lines
         #expect(before.incompleteTail?.bytes == fragment)
         #expect(before.report.contains("incomplete last line"))
-        #expect(try Fixture.records(path).count == 4)
+        #expect(try Fixture.records(path).count == 5)
 
         try Fixture.writeLog(path, opens: 1)
         let lines = Fixture.rawLines(path)
         // Every line parses on its own; the fragment is gone from the byte stream.
         let records = try lines.map { try AuditRecord(line: $0) }
-        #expect(records.map(\.event) == ["mount", "open", "open", "unmount", "recover", "mount", "open", "unmount"])
-        #expect(records.map(\.seq) == Array(1...8))
-        let recover = records[4]
+        // The file was not empty, so no second header.
+        #expect(records.map(\.event) == ["header", "mount", "open", "open", "unmount", "recover", "mount", "open", "unmount"])
+        #expect(records.map(\.seq) == Array(1...9))
+        let recover = records[5]
         #expect(recover.tornBytes == UInt64(fragment.count))
         #expect(recover.torn.flatMap(AuditPath.unescape) == fragment)
         let after = try AuditVerifier(path: path).verify()
         #expect(after.isOK, "\(after.report)")
         #expect(after.incompleteTail == nil)
-        #expect(after.lastSeq == 8)
+        #expect(after.lastSeq == 9)
     }
 
     @Test func tornTailWithNoCompleteLineStartsFromGenesis() throws {
@@ -40,7 +41,8 @@ import Testing
         Fixture.write(Array(#"{"time":"#.utf8), to: path)
         try Fixture.writeLog(path, opens: 0)
         let records = try Fixture.records(path)
-        #expect(records.map(\.event) == ["recover", "mount", "unmount"])
+        // Cut to empty, the file gets its header first.
+        #expect(records.map(\.event) == ["header", "recover", "mount", "unmount"])
         #expect(records.first?.seq == 1)
         #expect(try AuditVerifier(path: path).verify().startsAtGenesis)
     }
@@ -107,15 +109,23 @@ import Testing
         let result = try AuditVerifier(path: path).verify()
         #expect(result.isOK, "\(result.report)")
         #expect(!result.startsAtGenesis)  // the oldest files were rotated away
-        #expect(result.lastSeq == 202)
-        let last = try #require(try Fixture.records(path).last)
+        let records = try Fixture.records(path)
+        let last = try #require(records.last)
         #expect(last.event == "unmount")
+        #expect(result.lastSeq == last.seq)
+        #expect(records.last { $0.event == "open" }?.path == "dir/file199.txt")
+        // Every file starts with its header.
+        for file in files {
+            #expect(try AuditReader(path: file, includeRotated: false).next()?.parse().event == "header", "\(file)")
+        }
 
-        // Reopening continues the chain in the current file.
+        // Reopening continues the chain in the current file: five more events.
         try Fixture.writeLog(path, opens: 3, rotateBytes: 4096, keep: 3)
         let again = try AuditVerifier(path: path).verify()
         #expect(again.isOK, "\(again.report)")
-        #expect(again.lastSeq == 207)
+        let added = try Fixture.records(path).filter { $0.seq > last.seq && $0.event != "header" && $0.event != "rotate" }
+        #expect(added.map(\.event) == ["mount", "open", "open", "open", "unmount"])
+        #expect(again.lastSeq == added.last?.seq)
     }
 
     @Test func chainContinuesFromTheRotatedFileWhenTheCurrentOneIsEmpty() throws {
@@ -127,7 +137,9 @@ import Testing
         let result = try AuditVerifier(path: path).verify()
         #expect(result.isOK, "\(result.report)")
         #expect(result.files.count == 2)
-        #expect(result.lastSeq == 7)
+        #expect(result.lastSeq == 9)  // two headers: one per file
+        let header = try #require(try AuditReader(path: path, includeRotated: false).next()?.parse())
+        #expect(header.event == "header" && header.start == false && header.seq == 6)
         #expect(result.startsAtGenesis)
     }
 
@@ -211,11 +223,11 @@ import Testing
         log.record(.close(handle: 1, reads: 5, bytes: 20480), path: [], caller: Caller(pid: 0, uid: 0, gid: 0))
         log.close(final: .unmount(Fixture.mountInfo))
         let records = try Fixture.records(path)
-        #expect(records.map(\.event) == ["open", "close", "unmount"])
+        #expect(records.map(\.event) == ["header", "open", "close", "unmount"])
         // The kernel-made release (pid 0) is attributed to the opener, with the open's path.
-        #expect(records[1].pid == Fixture.agent.pid)
-        #expect(records[1].path == "a.txt")
-        #expect(records[1].bytes == 20480)
+        #expect(records[2].pid == Fixture.agent.pid)
+        #expect(records[2].path == "a.txt")
+        #expect(records[2].bytes == 20480)
     }
 
     @Test func readAndCloseInheritPathAndProcessFromTheOpen() throws {
@@ -227,7 +239,7 @@ import Testing
         log.record(.read(handle: 3, offset: 0, size: 131_072, bytes: 10), path: [], caller: me)
         log.record(.close(handle: 3, reads: 1, bytes: 10), path: [], caller: nil)
         log.close(final: .unmount(Fixture.mountInfo))
-        let records = try Fixture.records(path)
+        let records = Array(try Fixture.records(path).dropFirst())  // the header
         #expect(records.map(\.path) == ["docs/x.md", "docs/x.md", "docs/x.md", "."])
         let name = try #require(records[0].process)
         #expect(!name.isEmpty)
@@ -248,7 +260,7 @@ import Testing
             log.record(.readdir(entries: 4), path: [], caller: Fixture.agent)
         }
         let records = try Fixture.records(path)
-        #expect(records.map(\.event) == ["readdir", "unmount", "readdir"])
+        #expect(records.map(\.event) == ["header", "readdir", "unmount", "readdir"])
         #expect(try AuditVerifier(path: path).verify().isOK)
     }
 }

@@ -71,7 +71,9 @@ final class AuditLogCommandTests: MountTestCase {
         for (path, bytes) in [("projects/demo/a.txt", ["700", "B"]), ("projects/demo/b.txt", ["5.0", "KiB"])] {
             XCTAssertTrue(rows.contains(bytes + ["1", "open", path]), "summary has no '\(bytes.joined(separator: " ")) 1 open \(path)' row:\n\(summary.stdout)")
         }
-        let denials = Dictionary(grouping: log.lines.filter { $0.event == "deny" }, by: { $0.rule ?? "?" }).mapValues(\.count)
+        // A deny line with `repeat` stands for that many denials.
+        let denials = Dictionary(grouping: log.lines.filter { $0.event == "deny" }, by: { $0.rule ?? "?" })
+            .mapValues { $0.reduce(0) { $0 + $1.denials } }
         for (rule, count) in denials {
             XCTAssertTrue(rows.contains(["\(count)", rule]), "summary has no '\(count) \(rule)' row:\n\(summary.stdout)")
         }

@@ -135,7 +135,7 @@ final class AuditShutdownTests: MountTestCase {
     private func assertCompleteSession(_ fx: MountFixture, _ files: [[LoadFile]], file: StaticString = #filePath, line: UInt = #line) throws {
         let log = AuditTestLog(fx.log)
         assertNoProblems(log.shapeProblems(), "log shape", file: file, line: line)
-        XCTAssertEqual(log.lines.first?.event, "mount", "first line", file: file, line: line)
+        XCTAssertEqual(log.lines.prefix(2).map(\.event), ["header", "mount"], "first lines", file: file, line: line)
         XCTAssertEqual(log.lines.last?.event, "unmount", "last line: \(log.lines.last.map(String.init(describing:)) ?? "none")", file: file, line: line)
         XCTAssertEqual(log.lines.last?.mountpoint, fx.mountpoint, file: file, line: line)
         XCTAssertEqual(log.lines.filter { $0.event == "unmount" }.count, 1, "unmount lines", file: file, line: line)

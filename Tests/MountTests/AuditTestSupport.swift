@@ -34,6 +34,20 @@ struct AuditTestLine: Decodable, Sendable, CustomStringConvertible {
     // recover
     let torn: String?
     let tornBytes: UInt64?
+    // deny lines carrying a count of coalesced repeats
+    let repeatCount: UInt64?
+    let first: String?
+    let last: String?
+    // header
+    let start: Bool?
+    let prevHash: String?
+    // rotate
+    let file: String?
+    let lastSeq: UInt64?
+    let lastHash: String?
+
+    /// How many denials a `deny` line stands for: its `repeat` count, or 1.
+    var denials: UInt64 { event == "deny" ? repeatCount ?? 1 : 0 }
 
     /// The line as stored, without its newline (not part of the JSON).
     private(set) var raw: String = ""
@@ -42,6 +56,11 @@ struct AuditTestLine: Decodable, Sendable, CustomStringConvertible {
         case time, event, path, pid, uid, gid, process, seq, hash, source, mountpoint
         case flags, handle, result, offset, size, bytes, reads, op, rule, errno, entries, torn
         case tornBytes = "torn_bytes"
+        case repeatCount = "repeat"
+        case first, last, start, file
+        case prevHash = "prev_hash"
+        case lastSeq = "last_seq"
+        case lastHash = "last_hash"
     }
 
     static func parse(_ raw: String) -> AuditTestLine? {
