@@ -153,7 +153,8 @@ struct ConfigReader {
 
     // MARK: the built-in secret list
 
-    /// `[[secret]]` tables, each with a unique `name` and non-empty `paths`.
+    /// `[[secret]]` tables, each with a unique `name` and non-empty `paths`;
+    /// built-in entries, matched as `BuiltinMatching` (GatePolicy) says.
     mutating func readSecretList(_ table: TOMLTable) -> [SecretEntry] {
         checkKeys(table, at: [], known: ["secret"], context: nil)
         let at: DocumentPath = [.key("secret")]
@@ -183,7 +184,7 @@ struct ConfigReader {
             if pathsValue.array?.isEmpty == true {
                 report("'paths' in [[secret]] must not be empty", at: entryAt + [.key("paths")])
             }
-            entries.append(SecretEntry(name: name, patterns: paths))
+            entries.append(SecretEntry(name: name, patterns: paths, builtin: true))
         }
         return entries
     }

@@ -12,6 +12,9 @@ struct AutomatonNode: Sendable {
     var globstarChild: Int32 = -1
     /// This node stands for a `**`: it stays live on every step.
     var isGlobstar = false
+    /// The node belongs to built-in rules (`BuiltinMatching`): its edges hold
+    /// lowered literals and are tried with the lowered name and its bases.
+    var folded = false
     /// Rules whose last segment ends here, ascending.
     var terminals: [Int32] = []
     /// The most nodes one step from this node can enter: every edge and

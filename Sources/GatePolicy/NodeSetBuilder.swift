@@ -13,6 +13,7 @@ struct NodeSetBuilder {
     @inline(__always)
     mutating func insert(_ node: Int32) -> Bool {
         for k in 0..<count where storage[k] == node { return false }
+        assert(count < storage.count, "a step entered more nodes than the fan-out bound")
         storage[count] = node
         count += 1
         return true

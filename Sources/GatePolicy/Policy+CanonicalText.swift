@@ -2,18 +2,20 @@ extension Policy {
     /// A deterministic text of every rule, one per line, for a digest that
     /// audit logs can quote to prove which policy was in force.
     ///
-    /// Lines are `allow`, `deny`, `secret <entry>`, `except`, `hidden
-    /// <reason> exact|prefix`, each followed by a tab and the pattern text as
-    /// written (or the hidden path). Fields are percent-escaped (`%`, control
+    /// Lines are `allow`, `deny`, `secret <entry>` (a user's entry) or
+    /// `builtin-secret <entry>` (matched as `BuiltinMatching` says), `except`,
+    /// `hidden <reason> exact|prefix`, each followed by a tab and the pattern
+    /// text as written (or the hidden path). Version 2 added `builtin-secret`. Fields are percent-escaped (`%`, control
     /// bytes, and for hidden paths also non-ASCII bytes) so no field can
     /// forge a tab or line break, and a non-UTF-8 path still prints.
     public var canonicalText: String {
-        var lines = ["gatefs-policy 1"]
+        var lines = ["gatefs-policy 2"]
         for pattern in spec.allow { lines.append("allow\t\(Self.escape(pattern.text))") }
         for pattern in spec.deny { lines.append("deny\t\(Self.escape(pattern.text))") }
         for entry in spec.secrets {
             for pattern in entry.patterns {
-                lines.append("secret \(Self.escape(entry.name))\t\(Self.escape(pattern.text))")
+                let kind = entry.builtin ? "builtin-secret" : "secret"
+                lines.append("\(kind) \(Self.escape(entry.name))\t\(Self.escape(pattern.text))")
             }
         }
         for pattern in spec.secretExcept { lines.append("except\t\(Self.escape(pattern.text))") }

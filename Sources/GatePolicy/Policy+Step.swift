@@ -7,7 +7,9 @@ extension Policy {
     /// times the general glob edges of those nodes, plus one hash per live
     /// node with literal edges and one per distinct length of its `lit*` and
     /// `*lit` edges; it does not grow with the number of literal, prefix or
-    /// suffix rules. No
+    /// suffix rules. Built-in rules live in nodes of their own: while one is
+    /// live the name is also lowered into a stack buffer and tried once more
+    /// per backup decoration it carries (none, for almost every name). No
     /// allocation happens unless a shown directory's live set changes.
     public func step(_ parent: PolicyCursor, name: [UInt8], isDirectory: Bool) -> (Decision, PolicyCursor?) {
         name.withUnsafeBufferPointer { step(parent, name: $0, isDirectory: isDirectory) }
@@ -44,31 +46,57 @@ extension Policy {
         // Sized from the live nodes' own fan-out, so it stays on the stack
         // (under 1 KiB) unless one of them has hundreds of glob edges.
         var capacity = 1
-        for id in parent.nodes { capacity += Int(automaton.nodes[Int(id)].fanout) }
-        return withUnsafeTemporaryAllocation(of: Int32.self, capacity: capacity) { scratch in
-            var next = NodeSetBuilder(scratch)
-            var hits = CategoryHits()
-            var below = CategorySet()
-            automaton.nodes.withUnsafeBufferPointer { nodes in
-                func enter(_ target: Int32) {
-                    var target = target
-                    while target >= 0, next.insert(target) {
-                        let node = nodes[Int(target)]
-                        for rule in node.terminals { hits.record(rule, categories[Int(rule)]) }
-                        below.formUnion(node.categoriesBelow)
-                        target = node.globstarChild
-                    }
-                }
-                for id in parent.nodes {
-                    let node = nodes[Int(id)]
-                    if node.isGlobstar { enter(id) }
-                    enter(node.literalEdges.lookup(name))
-                    node.prefixEdges.forEachMatch(name) { enter($0) }
-                    node.suffixEdges.forEachMatch(name) { enter($0) }
-                    for edge in node.patternEdges where edge.matcher.matches(name) { enter(edge.target) }
+        var folds = false
+        for id in parent.nodes {
+            capacity += Int(automaton.nodes[Int(id)].fanout)
+            folds = folds || automaton.nodes[Int(id)].folded
+        }
+        // The lowered name, for built-in nodes only; empty when none is live.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: folds ? name.count : 0) { lowered in
+            if folds { BuiltinMatching.lowercase(name, into: lowered) }
+            return withUnsafeTemporaryAllocation(of: Int32.self, capacity: capacity) { scratch in
+                var next = NodeSetBuilder(scratch)
+                var hits = CategoryHits()
+                var below = CategorySet()
+                advance(parent, name: name, lowered: UnsafeBufferPointer(lowered), &next, &hits, &below)
+                return finish(parent, next, hits, below, isDirectory)
+            }
+        }
+    }
+
+    /// Enters every node the live nodes of `parent` reach with `name`: a
+    /// folded node by the lowered name and each base `BuiltinMatching`
+    /// strips from it, any other by the name as it is.
+    @inline(__always)
+    private func advance(
+        _ parent: PolicyCursor, name: UnsafeBufferPointer<UInt8>, lowered: UnsafeBufferPointer<UInt8>,
+        _ next: inout NodeSetBuilder, _ hits: inout CategoryHits, _ below: inout CategorySet
+    ) {
+        automaton.nodes.withUnsafeBufferPointer { nodes in
+            func enter(_ target: Int32) {
+                var target = target
+                while target >= 0, next.insert(target) {
+                    let node = nodes[Int(target)]
+                    for rule in node.terminals { hits.record(rule, categories[Int(rule)]) }
+                    below.formUnion(node.categoriesBelow)
+                    target = node.globstarChild
                 }
             }
-            return finish(parent, next, hits, below, isDirectory)
+            func follow(_ node: AutomatonNode, _ name: UnsafeBufferPointer<UInt8>) {
+                enter(node.literalEdges.lookup(name))
+                node.prefixEdges.forEachMatch(name) { enter($0) }
+                node.suffixEdges.forEachMatch(name) { enter($0) }
+                for edge in node.patternEdges where edge.matcher.matches(name) { enter(edge.target) }
+            }
+            for id in parent.nodes {
+                let node = nodes[Int(id)]
+                if node.isGlobstar { enter(id) }
+                if node.folded {
+                    BuiltinMatching.forEachBase(lowered) { follow(node, $0) }
+                } else {
+                    follow(node, name)
+                }
+            }
         }
     }
 

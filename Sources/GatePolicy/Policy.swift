@@ -28,30 +28,7 @@ public struct Policy: Sendable {
 
     public init(_ spec: PolicySpec) {
         self.spec = spec
-        var rules: [(segments: [SegmentMatcher], category: RuleCategory)] = []
-        var reported: [Rule] = []
-        for hidden in spec.hidden {
-            rules.append((Self.segments(of: hidden), .hidden))
-            reported.append(.hidden(hidden.reason))
-        }
-        for pattern in spec.deny {
-            rules.append((pattern.segments, .deny))
-            reported.append(.deny(pattern.text))
-        }
-        for entry in spec.secrets {
-            for pattern in entry.patterns {
-                rules.append((pattern.segments, .secret))
-                reported.append(.secret(entry.name))
-            }
-        }
-        for pattern in spec.secretExcept {
-            rules.append((pattern.segments, .except))
-            reported.append(.notAllowed)  // never reported: an except only lifts a secret
-        }
-        for pattern in spec.allow {
-            rules.append((pattern.segments, .allow))
-            reported.append(.allow(pattern.text))
-        }
+        let (rules, reported) = Self.rules(of: spec)
         let automaton = RuleAutomaton(rules: rules)
         let categories = rules.map(\.category)
         let hasSecrets = spec.secrets.contains { !$0.patterns.isEmpty }
@@ -82,6 +59,45 @@ public struct Policy: Sendable {
     public var ruleCount: Int {
         spec.allow.count + spec.deny.count + spec.secrets.reduce(0) { $0 + $1.patterns.count }
             + spec.secretExcept.count
+    }
+
+    /// Every rule of `spec`, in decision order, with what each reports.
+    static func rules(of spec: PolicySpec) -> (rules: [RuleAutomaton.Rule], reported: [Rule]) {
+        var rules: [RuleAutomaton.Rule] = []
+        var reported: [Rule] = []
+        for hidden in spec.hidden {
+            rules.append(.init(segments: Self.segments(of: hidden), category: .hidden, folded: false))
+            reported.append(.hidden(hidden.reason))
+        }
+        for pattern in spec.deny {
+            rules.append(.init(segments: pattern.segments, category: .deny, folded: false))
+            reported.append(.deny(pattern.text))
+        }
+        for entry in spec.secrets {
+            for pattern in entry.patterns {
+                let segments = entry.builtin ? Self.builtinSegments(pattern.segments) : pattern.segments
+                rules.append(.init(segments: segments, category: .secret, folded: entry.builtin))
+                reported.append(.secret(entry.name))
+            }
+        }
+        for pattern in spec.secretExcept {
+            rules.append(.init(segments: pattern.segments, category: .except, folded: false))
+            reported.append(.notAllowed)  // never reported: an except only lifts a secret
+        }
+        for pattern in spec.allow {
+            rules.append(.init(segments: pattern.segments, category: .allow, folded: false))
+            reported.append(.allow(pattern.text))
+        }
+        return (rules, reported)
+    }
+
+    /// A built-in pattern as `BuiltinMatching` compiles it: under `**`, with
+    /// lowered literals. Normalised as `PatternCompiler` does (no trailing `**`).
+    static func builtinSegments(_ segments: [SegmentMatcher]) -> [SegmentMatcher] {
+        var out = segments.map { $0.asciiLowercased() }
+        if out.first != .globstar { out.insert(.globstar, at: 0) }
+        while out.last == .globstar { out.removeLast() }
+        return out
     }
 
     /// A hidden path is literal: every segment compared as bytes, the last

@@ -32,6 +32,24 @@ enum SegmentMatcher: Sendable, Hashable {
         }
     }
 
+    /// The same matcher with the literal bytes `A`–`Z` lowered, for a rule
+    /// matched against lowered names (`BuiltinMatching`). Classes are kept.
+    func asciiLowercased() -> SegmentMatcher {
+        let lower = BuiltinMatching.lowercased
+        switch self {
+        case .literal(let l): return .literal(lower(l))
+        case .prefix(let l): return .prefix(lower(l))
+        case .suffix(let l): return .suffix(lower(l))
+        case .prefixSuffix(let a, let b): return .prefixSuffix(lower(a), lower(b))
+        case .glob(let tokens):
+            return .glob(tokens.map { token in
+                if case .literal(let l) = token { return .literal(lower(l)) }
+                return token
+            })
+        case .anyName, .globstar: return self
+        }
+    }
+
     func matches(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
         // Byte-wise prefix and suffix tests agree with character-wise `*`:
         // a literal taken from valid UTF-8 never starts with a continuation

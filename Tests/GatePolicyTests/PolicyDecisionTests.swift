@@ -182,7 +182,7 @@ struct Scenario: Sendable, CustomTestStringConvertible {
         #expect(policy.ruleCount == 7)
         #expect(
             policy.canonicalText == """
-                gatefs-policy 1
+                gatefs-policy 2
                 allow\ta
                 allow\tb
                 deny\tc

@@ -142,6 +142,7 @@ enum FuzzGenerator {
 
     static let nameParts: [[UInt8]] = [
         "a", "b", "A", "ab", "é", "😀", ".", "-", "!", "^", "]", "[", "*", "?", "\\", "~", " ", "x.pem", ".env",
+        "B", ".bak", ".SWP", "#", ".orig",
     ].map { Array($0.utf8) } + [
         [0xFF], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xE2, 0x82], [0x80], [0xF4, 0x90, 0x80, 0x80], [0xC3],
     ]
@@ -221,7 +222,9 @@ enum FuzzGenerator {
         }
         return PolicySpec(
             allow: patterns(4), deny: patterns(2),
-            secrets: (0..<Int.random(in: 0...3, using: &rng)).map { SecretEntry(name: "s\($0)", patterns: patterns(2)) },
+            secrets: (0..<Int.random(in: 0...3, using: &rng)).map {
+                SecretEntry(name: "s\($0)", patterns: patterns(2), builtin: Bool.random(using: &rng))
+            },
             secretExcept: patterns(2), hidden: hidden)
     }
 
@@ -327,15 +330,30 @@ enum FuzzReference {
         glob(tokens(segment)[...], Reference.characters(name)[...])
     }
 
-    static func exact(_ p: ArraySlice<String>, _ names: ArraySlice<[UInt8]>) -> Bool {
+    static func exact(
+        _ p: ArraySlice<String>, _ names: ArraySlice<[UInt8]>, _ match: (String, [UInt8]) -> Bool = segmentMatches
+    ) -> Bool {
         guard let first = p.first else { return names.isEmpty }
-        if first == "**" { return exact(p.dropFirst(), names) || (!names.isEmpty && exact(p, names.dropFirst())) }
+        if first == "**" { return exact(p.dropFirst(), names, match) || (!names.isEmpty && exact(p, names.dropFirst(), match)) }
         guard let name = names.first else { return false }
-        return segmentMatches(first, name) && exact(p.dropFirst(), names.dropFirst())
+        return match(first, name) && exact(p.dropFirst(), names.dropFirst(), match)
     }
 
-    static func coverDepth(_ p: [String], _ names: [[UInt8]]) -> Int? {
-        (0...names.count).first { exact(p[...], names[..<$0]) }
+    static func coverDepth(_ p: [String], _ names: [[UInt8]], _ match: (String, [UInt8]) -> Bool = segmentMatches) -> Int? {
+        (0...names.count).first { exact(p[...], names[..<$0], match) }
+    }
+
+    /// A built-in pattern: under `**`, ASCII case folded, decorations stripped
+    /// (Reference.lowered and Reference.bases), with this file's tokens.
+    static func builtinCoverDepth(_ p: [String], _ names: [[UInt8]]) -> Int? {
+        let segments = p.first == "**" ? p : ["**"] + p
+        return coverDepth(segments, names) { segment, name in
+            let pattern = tokens(segment).map { token -> Token in
+                if case .char(let c) = token, (0x41...0x5A).contains(c) { return .char(c + 0x20) }
+                return token
+            }
+            return Reference.bases(Reference.lowered(name)).contains { glob(pattern[...], Reference.characters($0)[...]) }
+        }
     }
 
     static func extends(_ p: ArraySlice<String>, _ names: ArraySlice<[UInt8]>) -> Bool {
@@ -362,8 +380,11 @@ enum FuzzReference {
         }
         let allow = Reference.first(spec.allow, names, depth: depth)
         let allowBelow = spec.allow.contains(where: below)
-        let secretRules = spec.secrets.flatMap { e in e.patterns.map { (e.name, $0) } }
-        if let s = Reference.first(secretRules, names, depth: { depth($0.1) }), !spec.secretExcept.contains(where: { depth($0) != nil }) {
+        let secretRules = spec.secrets.flatMap { e in e.patterns.map { (e.name, e.builtin, $0) } }
+        let secretDepth = { (rule: (String, Bool, Pattern)) -> Int? in
+            rule.1 ? builtinCoverDepth(segments(rule.2.text), names) : depth(rule.2)
+        }
+        if let s = Reference.first(secretRules, names, depth: secretDepth), !spec.secretExcept.contains(where: { depth($0) != nil }) {
             if isDirectory && spec.secretExcept.contains(where: below) && allowBelow {
                 return Decision(visibility: .ancestor, rule: .secret(s.0))
             }

@@ -7,10 +7,12 @@ import GatePolicy
 @Suite struct PolicyPropertyTests {
     static let segmentVocabulary = [
         "a", "b", "ab", ".x", "é", "*", "a*", "*b", "?", "??", "[ab]", "[!a]", "[a-b]*", "*a*",
-        "**", "**", "?b", ".*", "a?", "[é]",
+        "**", "**", "?b", ".*", "a?", "[é]", "A", "*B", ".X*",
     ]
     static let nameVocabulary: [[UInt8]] = [
         "a", "b", "ab", "ba", ".x", "é", "aé", "bb", "a.b",
+        // Case and backup variants, which built-in entries also match.
+        "A", "AB", ".X", "a~", "ab.BAK", ".a.swp", "#b#", ".x.orig~", "b.old", "a.bak.OLD~",
     ].map { Array($0.utf8) } + [[0xFF], [0x61, 0xFF], [0xC3]]
 
     static func randomPattern(_ rng: inout SplitMix64) -> String {
@@ -34,7 +36,7 @@ import GatePolicy
         let allow = patterns(4)
         let deny = patterns(2)
         let secrets = (0..<Int.random(in: 0...3, using: &rng)).map { k in
-            SecretEntry(name: "s\(k)", patterns: patterns(2))
+            SecretEntry(name: "s\(k)", patterns: patterns(2), builtin: Bool.random(using: &rng))
         }
         let except = patterns(2)
         let hidden = (0..<Int.random(in: 0...2, using: &rng)).map { _ in

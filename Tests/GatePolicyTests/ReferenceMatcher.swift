@@ -7,6 +7,11 @@ import GatePolicy
 ///
 /// Supports the subset the generator produces: no escapes, classes without
 /// `/`, `]` or `-` at their edges.
+///
+/// Built-in secret entries follow SecretEntry.builtin's documentation: the
+/// pattern under `**`, names and the pattern's literal characters with
+/// ASCII letters lowered, and each name also tried as every base left by
+/// stripping up to three editor or backup decorations.
 enum Reference {
     /// Splits a name into characters: a valid UTF-8 scalar, or one byte.
     static func characters(_ name: [UInt8]) -> [UInt32] {
@@ -85,23 +90,79 @@ enum Reference {
         glob(tokens(segment)[...], characters(name)[...])
     }
 
+    // MARK: built-in entries
+
+    static func lowered(_ name: [UInt8]) -> [UInt8] {
+        name.map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }
+    }
+
+    static func lowered(_ tokens: [Token]) -> [Token] {
+        tokens.map { token in
+            if case .char(let c) = token, (0x41...0x5A).contains(c) { return .char(c + 0x20) }
+            return token
+        }
+    }
+
+    /// `name` and the names left by stripping `depth` or fewer decorations
+    /// (NAME~, NAME.bak, NAME.orig, NAME.old, NAME.swp, .NAME.swp, #NAME#;
+    /// NAME never empty), duplicates included.
+    static func bases(_ name: [UInt8], depth: Int = 3) -> [[UInt8]] {
+        guard depth > 0 else { return [name] }
+        func ends(_ suffix: String) -> Bool {
+            name.count > suffix.utf8.count && name.suffix(suffix.utf8.count).elementsEqual(suffix.utf8)
+        }
+        var stripped: [[UInt8]] = []
+        for suffix in ["~", ".bak", ".orig", ".old", ".swp"] where ends(suffix) {
+            stripped.append(Array(name.dropLast(suffix.utf8.count)))
+        }
+        if name.count > 5, name.first == UInt8(ascii: "."), ends(".swp") {
+            stripped.append(Array(name.dropFirst().dropLast(4)))
+        }
+        if name.count > 2, name.first == UInt8(ascii: "#"), name.last == UInt8(ascii: "#") {
+            stripped.append(Array(name.dropFirst().dropLast()))
+        }
+        return [name] + stripped.flatMap { bases($0, depth: depth - 1) }
+    }
+
+    /// One segment of a built-in pattern against a name, `tokens` parsing it.
+    static func builtinSegmentMatches(_ tokens: [Token], _ name: [UInt8]) -> Bool {
+        let pattern = lowered(tokens)
+        return bases(lowered(name)).contains { glob(pattern[...], characters($0)[...]) }
+    }
+
+    /// A built-in pattern's segments: at any depth.
+    static func anyDepth(_ segments: [String]) -> [String] {
+        segments.first == "**" ? segments : ["**"] + segments
+    }
+
     static func segments(_ text: String) -> [String] {
         text.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
     }
 
-    /// The pattern matches exactly this sequence of names.
-    static func exact(_ p: ArraySlice<String>, _ names: ArraySlice<[UInt8]>) -> Bool {
+    /// The pattern matches exactly this sequence of names, each segment
+    /// compared by `match`.
+    static func exact(
+        _ p: ArraySlice<String>, _ names: ArraySlice<[UInt8]>,
+        _ match: (String, [UInt8]) -> Bool = segmentMatches
+    ) -> Bool {
         guard let first = p.first else { return names.isEmpty }
         if first == "**" {
-            return exact(p.dropFirst(), names) || (!names.isEmpty && exact(p, names.dropFirst()))
+            return exact(p.dropFirst(), names, match) || (!names.isEmpty && exact(p, names.dropFirst(), match))
         }
         guard let name = names.first else { return false }
-        return segmentMatches(first, name) && exact(p.dropFirst(), names.dropFirst())
+        return match(first, name) && exact(p.dropFirst(), names.dropFirst(), match)
     }
 
     /// The shallowest depth at which the pattern matches a prefix of `names`.
-    static func coverDepth(_ p: [String], _ names: [[UInt8]]) -> Int? {
-        (0...names.count).first { exact(p[...], names[..<$0]) }
+    static func coverDepth(
+        _ p: [String], _ names: [[UInt8]], _ match: (String, [UInt8]) -> Bool = segmentMatches
+    ) -> Int? {
+        (0...names.count).first { exact(p[...], names[..<$0], match) }
+    }
+
+    /// Where a built-in pattern (its text's segments) covers `names`.
+    static func builtinCoverDepth(_ p: [String], _ names: [[UInt8]]) -> Int? {
+        coverDepth(anyDepth(p), names) { builtinSegmentMatches(tokens($0), $1) }
     }
 
     /// The pattern matches `names` followed by at least one more name (every
@@ -153,8 +214,8 @@ enum Reference {
         let allows = spec.allow.map { segments($0.text) }
         let allow = first(spec.allow, names, depth: { coverDepth(segments($0.text), names) })
         let allowBelow = allows.contains { couldMatchBelow($0, names) }
-        let secretRules = spec.secrets.flatMap { e in e.patterns.map { (e.name, segments($0.text)) } }
-        if let s = first(secretRules, names, depth: { coverDepth($0.1, names) }) {
+        let secretRules = spec.secrets.flatMap { e in e.patterns.map { (e.name, e.builtin, segments($0.text)) } }
+        if let s = first(secretRules, names, depth: { $0.1 ? builtinCoverDepth($0.2, names) : coverDepth($0.2, names) }) {
             let excepts = spec.secretExcept.map { segments($0.text) }
             if !excepts.contains(where: { coverDepth($0, names) != nil }) {
                 if isDirectory && excepts.contains(where: { couldMatchBelow($0, names) }) && allowBelow {
