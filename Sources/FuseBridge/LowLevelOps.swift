@@ -103,8 +103,10 @@ enum LowLevelOps {
             }
         }
         ops.getxattr = { req, ino, cname, size in
-            let gate = BridgeContext.of(req!).gate
-            switch Result(catching: { () throws(Errno) in try gate.getxattr(InodeNumber(UInt64(ino)), name: name(cname!), size: size) }) {
+            let (gate, caller) = (BridgeContext.of(req!).gate, BridgeContext.caller(req!))
+            switch Result(catching: { () throws(Errno) in
+                try gate.getxattr(InodeNumber(UInt64(ino)), name: name(cname!), size: size, caller: caller)
+            }) {
             case .success(let value): if size == 0 { Reply(req!).xattrSize(value.count) } else { Reply(req!).bytes(value) }
             case .failure(let e): Reply(req!).error(e)
             }

@@ -14,7 +14,11 @@ extension Gate {
         let stream = OwnedFD(adopting: try Sys.reopenDirectory(try directoryFD(ino).raw))
         let stamp = ChangeStamp(try Sys.stat(fd: stream.raw))
         let dir = OpenDirectory(stream: stream, ino: ino, stamp: stamp, owner: owner(caller))
-        guard let fh = handles.insert(dir, caps: settings.handleCaps) else { throw Errno(rawValue: EMFILE) }
+        guard let fh = handles.insert(dir, caps: settings.handleCaps) else {
+            audit?.record(.opendir(handle: 0, errno: EMFILE), path: table.path(of: ino), caller: caller)
+            throw Errno(rawValue: EMFILE)
+        }
+        audit?.record(.opendir(handle: fh.raw, errno: 0), path: table.path(of: ino), caller: caller)
         guard rec.stamp == stamp else { return (fh, false) }
         audit?.record(.readdir(entries: Int(rec.listedEntries)), path: table.path(of: ino), caller: caller)
         return (fh, true)

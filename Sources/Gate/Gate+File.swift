@@ -94,9 +94,17 @@ extension Gate {
 
     /// Extended attributes of a shown node. They belong to the file itself;
     /// a hidden node never gets this far, so no hidden name leaks through them.
-    public func getxattr(_ ino: InodeNumber, name: [UInt8], size: Int) throws(Errno) -> [UInt8] {
+    ///
+    /// A value served (not a size probe) is logged, except the `system.*`
+    /// and `security.*` metadata (ACLs, labels) that `ls -l` asks of every
+    /// file: `user.*` values can carry any data.
+    public func getxattr(_ ino: InodeNumber, name: [UInt8], size: Int, caller: Caller?) throws(Errno) -> [UInt8] {
         let fd = try readableFD(ino)
-        return try Sys.getxattr(fd.raw, name, size: size)
+        let value = try Sys.getxattr(fd.raw, name, size: size)
+        if size > 0, !name.starts(with: Array("system.".utf8)), !name.starts(with: Array("security.".utf8)) {
+            audit?.record(.xattr(name: name, bytes: value.count), path: table.path(of: ino), caller: caller)
+        }
+        return value
     }
 
     public func listxattr(_ ino: InodeNumber) throws(Errno) -> [UInt8] {

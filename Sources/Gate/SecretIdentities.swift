@@ -320,28 +320,6 @@ final class WeakBox<T: AnyObject & Sendable>: Sendable {
 extension SecretIdentities {
     /// The fixed paths of the policy's secret entries and deny rules.
     static func fixedPaths(of policy: Policy) -> [Fixed] {
-        let texts = policy.spec.secrets.flatMap { $0.patterns.map(\.text) } + policy.spec.deny.map(\.text)
-        return texts.compactMap(fixed)
-    }
-
-    /// `a/b` or `**/a/b` with no wildcard in `a/b` (`\\` escapes allowed).
-    private static func fixed(_ text: String) -> Fixed? {
-        var bytes = Array(text.utf8)
-        while bytes.first == UInt8(ascii: "/") { bytes.removeFirst() }
-        var anyDepth = false
-        if bytes.starts(with: Array("**/".utf8)) {
-            anyDepth = true
-            bytes.removeFirst(3)
-        }
-        var unescaped: [UInt8] = []
-        var escaped = false
-        for b in bytes {
-            if escaped { escaped = false; unescaped.append(b); continue }
-            if b == UInt8(ascii: "\\") { escaped = true; continue }
-            if b == UInt8(ascii: "*") || b == UInt8(ascii: "?") || b == UInt8(ascii: "[") { return nil }
-            unescaped.append(b)
-        }
-        let segments = unescaped.split(separator: UInt8(ascii: "/")).map(Array.init)
-        return segments.isEmpty ? nil : Fixed(anyDepth: anyDepth, segments: segments)
+        policy.fixedStorePaths.map { Fixed(anyDepth: $0.path.anyDepth, segments: $0.path.segments) }
     }
 }

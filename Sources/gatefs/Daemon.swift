@@ -25,9 +25,12 @@ enum Daemon {
         case .source: settings.inodeNumbers = .source
         case .private: settings.inodeNumbers = .private
         }
-        let logPath = plan.logPath
-        let keep = plan.logKeep
-        settings.isAuditFile = { logIdentities(logPath, keep: keep).contains($0) }
+        let logFiles = audit.fileIdentities
+        settings.isAuditFile = { logFiles.contains(dev: $0.dev, ino: $0.ino) }
+        settings.owner = { caller in
+            let process = audit.process(of: caller.pid)
+            return HandleOwner(process: process.tgid ?? caller.pid, container: process.container)
+        }
         settings = settings.fitting(descriptorLimit: raiseDescriptorLimit())
         let gate: Gate
         do {
@@ -57,17 +60,6 @@ enum Daemon {
         }
         gate.releaseAll()
         audit.close(final: .unmount(info))
-    }
-
-    /// The audit log and its rotations are hidden by identity too, so a hard
-    /// link to the log placed in an allowed folder does not show it.
-    private static func logIdentities(_ path: String, keep: Int) -> Set<FileIdentity> {
-        var out: Set<FileIdentity> = []
-        for candidate in [path, path + ".lock"] + (0...max(keep, 1)).map({ "\(path).\($0)" }) {
-            var st = stat()
-            if lstat(candidate, &st) == 0 { out.insert(FileIdentity(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino))) }
-        }
-        return out
     }
 
     /// Raises the soft RLIMIT_NOFILE to the hard one and returns it: the

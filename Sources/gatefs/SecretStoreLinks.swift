@@ -11,7 +11,8 @@ enum SecretStoreLinks {
         for entry in spec.secrets {
             var patterns: [Pattern] = []
             for pattern in entry.patterns {
-                guard let literal = literalPath(pattern.text) else { continue }
+                guard let fixed = pattern.fixedPath else { continue }
+                let literal = fixed.segments.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "/")
                 guard let real = Paths.real(source + "/" + literal),
                       let relative = Paths.relative(real, to: source),
                       !relative.isEmpty, relative != literal,
@@ -21,18 +22,6 @@ enum SecretStoreLinks {
             if !patterns.isEmpty { out.secrets.append(SecretEntry(name: entry.name, patterns: patterns)) }
         }
         return out
-    }
-
-    /// The path a pattern names when it has no wildcard, else nil.
-    static func literalPath(_ text: String) -> String? {
-        if text.contains(where: { "*?[".contains($0) }) { return nil }
-        var out = ""
-        var escaped = false
-        for c in text {
-            if escaped { out.append(c); escaped = false } else if c == "\\" { escaped = true } else { out.append(c) }
-        }
-        let parts = out.split(separator: "/")
-        return parts.isEmpty ? nil : parts.joined(separator: "/")
     }
 
     static func escape(_ path: String) -> String {
