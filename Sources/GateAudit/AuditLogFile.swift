@@ -248,6 +248,9 @@ final class AuditLogFile {
             _ = Glibc.close(fd)
             fd = -1
         }
+        // The next lines belong to the new file even if creating it fails
+        // now (`write` retries): never rotate again because of the old size.
+        size = 0
         var failure: AuditLogError?
         do {
             try createCurrent()

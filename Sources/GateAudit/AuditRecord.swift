@@ -113,9 +113,13 @@ public struct AuditRecord: Sendable, Equatable {
         gid = try required("gid") { $0.uint64.flatMap(UInt32.init(exactly:)) }
         seq = try required("seq") { $0.uint64 }
         hash = try required("hash") { $0.string }
+        readOptionalFields(fields)
+    }
+
+    /// The fields only some events have; absent or mistyped ones stay nil.
+    private mutating func readOptionalFields(_ fields: [String: JSONValue]) {
         process = fields["process"]?.string
         container = fields["container"]?.string
-
         source = fields["source"]?.string
         mountpoint = fields["mountpoint"]?.string
         if case .array(let items)? = fields["options"] { options = items.compactMap(\.string) }

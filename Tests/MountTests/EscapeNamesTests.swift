@@ -112,22 +112,18 @@ final class EscapeNamesTests: EscapeTestCase {
         assertLogIntact(fx)
     }
 
-    /// On a case-sensitive source (ext4 here) `.SSH` and `.ssh` are two
-    /// directories: matching is case-sensitive, so the variant is shown
-    /// (with its own bytes) when an allow covers it, and the real store stays
-    /// hidden. A case-insensitive source would make `.SSH` name `.ssh`
-    /// itself; see the report on issue 4.
-    func testCaseVariantsOfSecretsAreOtherFilesAndShowOnlyTheirOwnBytes() throws {
+    /// Built-in secret names match case-insensitively (round 2): on a
+    /// case-sensitive source (ext4 here) `.SSH` and `.ssh` are two
+    /// directories, and both are hidden, with the entry's own rule, so a
+    /// case-insensitive source could not reach `.ssh` through `.SSH` either.
+    func testCaseVariantsOfSecretsAreHiddenLikeTheSecretsThemselves() throws {
         let fx = try makeFixture()
         for path in [".ssh/config", ".ssh/id_ed25519", ".aws/credentials", "projects/demo/.env", "projects/demo/server.pem",
-                     ".SSH/id_ed25519"] {
+                     ".SSH/id_ed25519", ".SSH/config", ".Ssh/known_hosts", ".AWS/credentials", "projects/demo/.ENV",
+                     "projects/demo/.Env", "projects/demo/SERVER.PEM", "projects/demo/ID_ED25519"] {
             try secret(fx, path)
         }
-        let variants = [".SSH/config", ".Ssh/known_hosts", ".AWS/credentials", "projects/demo/.ENV",
-                        "projects/demo/.Env", "projects/demo/SERVER.PEM", "projects/demo/ID_ED25519"]
-        for path in variants {
-            try fx.tree.file(path, "variant \(path)\n")
-        }
+        try fx.tree.file("projects/demo/readme.md", "visible\n")
         var a = stat(), b = stat()
         XCTAssertEqual(lstat(fx.source + "/.ssh", &a), 0)
         XCTAssertEqual(lstat(fx.source + "/.SSH", &b), 0)
@@ -135,18 +131,22 @@ final class EscapeNamesTests: EscapeTestCase {
         try fx.mountLive(["--allow", "**"])
         let v = fx.mountpoint
 
-        for path in variants {
-            XCTAssertEqual(Posix.readFile(v + "/" + path), .success(Array("variant \(path)\n".utf8)), "read \(path)")
-        }
-        assertListing(v + "/.SSH", ["config"])
+        XCTAssertEqual(Posix.readFile(v + "/projects/demo/readme.md"), .success(Array("visible\n".utf8)))
         for (path, denied, rule) in [(".ssh/config", ".ssh", "secret:ssh"), (".aws/credentials", ".aws", "secret:aws"),
+                                     (".SSH/config", ".SSH", "secret:ssh"), (".Ssh/known_hosts", ".Ssh", "secret:ssh"),
+                                     (".AWS/credentials", ".AWS", "secret:aws"),
                                      ("projects/demo/.env", "projects/demo/.env", "secret:env"),
+                                     ("projects/demo/.ENV", "projects/demo/.ENV", "secret:env"),
+                                     ("projects/demo/.Env", "projects/demo/.Env", "secret:env"),
                                      ("projects/demo/server.pem", "projects/demo/server.pem", "secret:key-file"),
-                                     (".SSH/id_ed25519", ".SSH/id_ed25519", "secret:private-key")] {
+                                     ("projects/demo/SERVER.PEM", "projects/demo/SERVER.PEM", "secret:key-file"),
+                                     ("projects/demo/ID_ED25519", "projects/demo/ID_ED25519", "secret:private-key")] {
             assertHidden(v + "/" + path)
             assertDenyLogged(fx, path: denied, rule: rule, op: "lookup")
         }
-        sweep(fx, hidden: [".ssh", ".aws", "projects/demo/.env", "projects/demo/server.pem", ".SSH/id_ed25519"])
+        sweep(fx, hidden: [".ssh", ".aws", ".SSH", ".Ssh", ".AWS", "projects/demo/.env", "projects/demo/.ENV",
+                           "projects/demo/.Env", "projects/demo/server.pem", "projects/demo/SERVER.PEM",
+                           "projects/demo/ID_ED25519"])
     }
 
     /// Patterns are anchored at the source root and match whole segments
