@@ -24,7 +24,10 @@
 /// - **Coverage.** A pattern that matches a path also covers everything
 ///   beneath it: `projects/demo` covers `projects/demo/src/x.c`. Hence
 ///   `a/**` ≡ `a`, and `**` alone covers the whole source.
-/// - Matching is case-sensitive and byte-exact otherwise.
+/// - Matching is case-sensitive and byte-exact otherwise. (The patterns of a
+///   built-in secret entry are matched more broadly when a `Policy` compiles
+///   them: at any depth, ASCII case folded, with backup variants; see
+///   `BuiltinMatching`. `matches` here is always the plain match.)
 ///
 /// These do not compile: an empty pattern (or only slashes), an unclosed
 /// `[`, an empty class `[]`, a backwards range `[z-a]`, a `.` or `..`

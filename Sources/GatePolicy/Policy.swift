@@ -3,10 +3,11 @@
 /// Decision order for a path (the first that applies wins):
 /// 1. an internal hidden path covers it → hidden (`mountpoint`, `audit-log`);
 /// 2. a deny pattern covers it → hidden;
-/// 3. a secret pattern covers it and no except pattern does → hidden, except
-///    that a directory below which an except pattern and an allow pattern
-///    could still match is an `.ancestor` (so `.ssh` can be walked to reach
-///    an excepted `.ssh/known_hosts`);
+/// 3. a secret pattern covers it (a built-in entry's as `BuiltinMatching`
+///    says: at any depth, case folded, with variants) and no except pattern
+///    does → hidden, except that a directory below which an except pattern
+///    and an allow pattern could still match is an `.ancestor` (so `.ssh`
+///    can be walked to reach an excepted `.ssh/known_hosts`);
 /// 4. an allow pattern covers it → visible;
 /// 5. a directory below which an allow pattern could match → ancestor;
 /// 6. otherwise hidden, not allowed.
