@@ -36,7 +36,7 @@ public struct MountTable: Sendable {
     }
 
     /// mountinfo writes space, tab, newline and backslash as \ooo octal.
-    static func unescape(_ s: ArraySlice<UInt8>) -> [UInt8] {
+    public static func unescape(_ s: ArraySlice<UInt8>) -> [UInt8] {
         var bytes: [UInt8] = []
         var it = s
         while let b = it.popFirst() {

@@ -106,8 +106,11 @@ import Testing
                 // Several rotations may pass between the lstat and the probe
                 // (this thread can be descheduled), and a file that has been
                 // deleted since has left the set: only a file still current
-                // after the probe counts as a miss.
-                if !known, lstat(path, &again) != 0 || again.st_ino != info.st_ino { known = true }
+                // after the probe counts as a miss. Its inode number may even
+                // have been reused by a newer current file meanwhile, so the
+                // probe is repeated after the second lstat.
+                if !known, lstat(path, &again) != 0 || again.st_ino != info.st_ino
+                    || ids.contains(dev: UInt64(again.st_dev), ino: UInt64(again.st_ino)) { known = true }
                 state.withLock { s in
                     if !known { s.misses += 1 }
                     s.seen.insert(UInt64(info.st_ino))

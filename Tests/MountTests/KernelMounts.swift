@@ -1,3 +1,4 @@
+import GateSystem
 import Foundation
 
 /// One line of /proc/self/mountinfo.
@@ -48,17 +49,6 @@ enum KernelMounts {
 
     /// mountinfo writes space, tab, newline and backslash as \ooo.
     private static func unescape(_ s: Substring) -> String {
-        var out: [UInt8] = []
-        var rest = Array(s.utf8)[...]
-        while let b = rest.popFirst() {
-            if b == UInt8(ascii: "\\"), rest.count >= 3,
-               let v = UInt8(String(decoding: rest.prefix(3), as: UTF8.self), radix: 8) {
-                out.append(v)
-                rest = rest.dropFirst(3)
-            } else {
-                out.append(b)
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
+        String(decoding: MountTable.unescape(Array(s.utf8)[...]), as: UTF8.self)
     }
 }
