@@ -18,8 +18,10 @@ enum LowLevelOps {
         ops.lookup = { req, parent, cname in
             let (gate, caller) = (BridgeContext.of(req!).gate, BridgeContext.caller(req!))
             switch Result(catching: { () throws(Errno) in try gate.lookup(InodeNumber(UInt64(parent)), name(cname!), caller: caller) }) {
-            case .success(let entry?): Reply(req!).entry(entry)
-            case .success(nil): Reply(req!).negativeEntry(timeout: gate.negativeTimeout)
+            case .success(.entry(let entry)): Reply(req!).entry(entry)
+            case .success(.negative(let after)):
+                Reply(req!).negativeEntry(timeout: gate.negativeTimeout)
+                after?()
             case .failure(let e): Reply(req!).error(e)
             }
         }

@@ -6,7 +6,9 @@ enum Classification: Sendable {
     /// Shown, with its attributes and (for a directory) its policy cursor.
     case shown(FileStat, PolicyCursor?)
     /// Exists in the source but hidden; `rule` is the audit rule name.
-    case hidden(rule: String)
+    /// `store` is set when a secret or deny rule hid it: the secret set
+    /// remembers it (`SecretIdentities.noteHidden`), after the reply.
+    case hidden(rule: String, store: FileStat? = nil)
     /// The view's own mountpoint: hidden without touching the name.
     case mountpoint
     /// Does not exist in the source.

@@ -37,3 +37,11 @@ public struct OpenedFile: Sendable {
     /// from another's reads, unrecorded).
     public let directIO: Bool
 }
+
+/// What a lookup answers.
+public enum LookupAnswer: Sendable {
+    case entry(Entry)
+    /// No such name as far as the view goes. `after` is work to run once
+    /// the reply has been sent (a hidden name's audit line).
+    case negative(after: (@Sendable () -> Void)?)
+}

@@ -82,8 +82,9 @@ extension Gate {
         items.reserveCapacity(names.count)
         for name in names {
             // A name that vanished or cannot be inspected is left out: fail closed.
-            guard let verdict = try? classify(name, in: dir.ino, parent: rec, parentFD: parentFD),
-                  case .shown(let st, let cursor) = verdict else { continue }
+            guard let verdict = try? classify(name, in: dir.ino, parent: rec, parentFD: parentFD) else { continue }
+            if case .hidden(_, let store?) = verdict { secrets.noteHidden(store) { storePath(dir.ino, name) } }
+            guard case .shown(let st, let cursor) = verdict else { continue }
             items.append(OpenDirectory.Item(name: name, stat: st, cursor: cursor))
         }
         dir.snapshot.withLock { $0 = items }

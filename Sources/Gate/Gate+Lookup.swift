@@ -31,10 +31,9 @@ extension Gate {
         let (decision, cursor) = policy.step(parent.cursor!, name: name, isDirectory: isDirectory)
         if decision.visibility == .hidden {
             switch decision.rule {
-            case .secret, .deny: secrets.noteHidden(st) { storePath(parentIno, name) }
-            default: break
+            case .secret, .deny: return .hidden(rule: decision.rule.description, store: st)
+            default: return .hidden(rule: decision.rule.description)
             }
-            return .hidden(rule: decision.rule.description)
         }
         if !isDirectory && decision.visibility == .ancestor {
             return .hidden(rule: Rule.notAllowed.description)
@@ -71,23 +70,27 @@ extension Gate {
             entryTimeout: settings.entryTimeout, attrTimeout: settings.attrTimeout)
     }
 
-    /// Returns nil for a name the view does not show: one that does not
-    /// exist and one that is hidden get the same answer, a negative entry
-    /// the kernel caches for `negativeTimeout`, so neither the reply kind
-    /// nor the time a repeated lookup takes tells them apart. A hidden name
-    /// still gets its `deny` line each time the kernel asks.
-    public func lookup(_ parentIno: InodeNumber, _ name: [UInt8], caller: Caller?) throws(Errno) -> Entry? {
+    /// A name the view does not show gets a negative entry: one that does
+    /// not exist and one that is hidden get the same answer, which the
+    /// kernel caches for `negativeTimeout`, so neither the reply kind nor a
+    /// repeated lookup tells them apart. What a hidden name costs beyond a
+    /// missing one (its `deny` line, remembering a secret) is handed back as
+    /// `after`, for the bridge to run once the reply has gone out, so the
+    /// answer does not take longer either.
+    public func lookup(_ parentIno: InodeNumber, _ name: [UInt8], caller: Caller?) throws(Errno) -> LookupAnswer {
         guard let parent = table.record(parentIno), parent.kind == .directory else { throw Errno(rawValue: ENOENT) }
         if name.isEmpty || name == [0x2E] || name == [0x2E, 0x2E] { throw Errno(rawValue: ENOENT) }
         let parentFD = try directoryFD(parentIno)
         switch try classify(name, in: parentIno, parent: parent, parentFD: parentFD) {
         case .shown(let st, let cursor):
-            return enter(name, in: parentIno, stat: st, cursor: cursor)
-        case .hidden(let rule):
-            recordDeny(op: "lookup", rule: rule, path: path(parentIno, name), caller: caller)
-            return nil
+            return .entry(enter(name, in: parentIno, stat: st, cursor: cursor))
+        case .hidden(let rule, let store):
+            return .negative(after: { [self] in
+                if let store { secrets.noteHidden(store) { storePath(parentIno, name) } }
+                recordDeny(op: "lookup", rule: rule, path: path(parentIno, name), caller: caller)
+            })
         case .mountpoint, .missing:
-            return nil
+            return .negative(after: nil)
         }
     }
 

@@ -46,14 +46,51 @@ public final class Gate: Sendable {
         let mounts = MountGuard(source: settings.source, mountpoint: mountpoint)
         self.mounts = mounts
         secrets = SecretIdentities(fixed: SecretIdentities.fixedPaths(of: settings.policy), root: rootFD)
-        secrets.start { parent, name in
-            (mountpointEntry.map { $0.parent == parent && $0.name == name } ?? false)
-                || mounts.contains(parent: parent, name: name)
-        }
+        noteStoresNearRoot(rootStat)
+        secrets.start()
         let box = WeakBox(self)
         secrets.startBackground { box.value?.revokeOpenSecrets() }
         mounts.startWatching()
     }
+
+    /// Before the mount answers anything: every name at the root and one
+    /// level below it that a secret or deny rule hides (`.ssh`, `.SSH`,
+    /// `.ssh.bak`, `alice/.aws`) is noted, so the mount-time scan covers
+    /// those stores and a hard link to a file in one is hidden from the
+    /// first lookup, not only once the view has listed its directory.
+    private func noteStoresNearRoot(_ rootStat: FileStat) {
+        for (name, st, cursor) in hiddenOrShownEntries(of: table.rootFD, stat: rootStat, cursor: policy.root, depth: []) {
+            guard let cursor, st.kind == .directory,
+                  let raw = try? Sys.open(in: table.rootFD.raw, name, flags: Sys.O_PATH | Sys.O_DIRECTORY) else { continue }
+            _ = hiddenOrShownEntries(of: OwnedFD(adopting: raw), stat: st, cursor: cursor, depth: [name])
+        }
+    }
+
+    /// The entries of one directory near the root: each hidden by a secret
+    /// or deny rule is noted; the shown ones are returned. FUSE mount points
+    /// and other mounts are skipped without being entered.
+    private func hiddenOrShownEntries(
+        of dir: OwnedFD, stat dirStat: FileStat, cursor: PolicyCursor, depth: SourcePath
+    ) -> [([UInt8], FileStat, PolicyCursor?)] {
+        guard let stream = try? Sys.reopenDirectory(dir.raw) else { return [] }
+        let owned = OwnedFD(adopting: stream)
+        guard let names = try? Sys.directoryNames(owned.raw) else { return [] }
+        var shown: [([UInt8], FileStat, PolicyCursor?)] = []
+        for name in names.prefix(Gate.nearRootScanLimit) {
+            if let mp = mountpointEntry, mp.parent == dirStat.identity, mp.name == name { continue }
+            if mounts.contains(parent: dirStat.identity, name: name) { continue }
+            guard let st = try? Sys.stat(in: dir.raw, name), st.mountID == dirStat.mountID else { continue }
+            let (decision, child) = policy.step(cursor, name: name, isDirectory: st.kind == .directory)
+            switch (decision.visibility, decision.rule) {
+            case (.hidden, .secret), (.hidden, .deny): secrets.noteHidden(st) { depth + [name] }
+            case (.hidden, _): continue
+            default: shown.append((name, st, child))
+            }
+        }
+        return shown
+    }
+
+    static let nearRootScanLimit = 100_000
 
     /// Sets how the gate makes the kernel drop a node's cached data.
     public func setInvalidator(_ body: @escaping @Sendable (InodeNumber) -> Void) {
@@ -197,7 +234,7 @@ public final class Gate: Sendable {
 
     /// Who the caps count a request against.
     func owner(_ caller: Caller?) -> HandleOwner {
-        caller.map(settings.owner) ?? HandleOwner(process: 0, container: nil)
+        caller.map(settings.owner) ?? HandleOwner(process: 0, container: nil, uid: 0)
     }
 
     // MARK: - Audit

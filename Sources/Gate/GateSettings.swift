@@ -30,11 +30,11 @@ public struct GateSettings: Sendable {
     public var isAuditFile: @Sendable (FileIdentity) -> Bool = { _ in false }
 
     /// Handles (open files and directories, one daemon descriptor each)
-    /// served at most, in all, per process and per container; beyond a cap,
+    /// served at most, in all, per process, per container and per user; beyond a cap,
     /// open and opendir answer EMFILE to the caller, so one caller cannot
     /// use up the daemon's descriptors and starve every other caller.
     /// `fitting(descriptorLimit:)` sizes them to the process's fd limit.
-    public var handleCaps = HandleCaps(total: 16_384, perProcess: 8_192, perContainer: 12_288)
+    public var handleCaps = HandleCaps(total: 16_384, perProcess: 8_192, perContainer: 12_288, perUser: 12_288)
     /// Descriptors kept free beyond every cap and cache, for the daemon's
     /// own work: `/proc` reads that name callers in the log, the log's
     /// rotations, re-opening nodes, the source-watch descriptors.
@@ -42,7 +42,7 @@ public struct GateSettings: Sendable {
     /// Maps the calling thread to the process and container the caps count
     /// by. The daemon answers from `/proc` (thread group, cgroup); the
     /// default counts by the caller's pid.
-    public var owner: @Sendable (Caller) -> HandleOwner = { HandleOwner(process: $0.pid, container: nil) }
+    public var owner: @Sendable (Caller) -> HandleOwner = { HandleOwner(process: $0.pid, container: nil, uid: $0.uid) }
 
     /// The caps and the directory cache shrunk, where needed, so that all of
     /// them together plus `reservedDescriptors` fit under `limit` (the
@@ -53,7 +53,7 @@ public struct GateSettings: Sendable {
         let total = max(16, min(handleCaps.total, limit - out.directoryFDCapacity - Self.reservedDescriptors))
         out.handleCaps = HandleCaps(
             total: total, perProcess: min(handleCaps.perProcess, total / 2),
-            perContainer: min(handleCaps.perContainer, total * 3 / 4))
+            perContainer: min(handleCaps.perContainer, total * 3 / 4), perUser: min(handleCaps.perUser, total * 3 / 4))
         return out
     }
 

@@ -5,25 +5,31 @@ import Synchronization
 public struct HandleOwner: Sendable, Hashable {
     public var process: Int32
     public var container: String?
+    /// The caller's uid: several processes of one user share a cap too.
+    public var uid: UInt32
 
-    public init(process: Int32, container: String?) {
+    public init(process: Int32, container: String?, uid: UInt32) {
         self.process = process
         self.container = container
+        self.uid = uid
     }
 }
 
 /// How many handles (open files and open directories together, each one
 /// daemon descriptor) may be held at once: in all, by one process, by one
-/// container. The smaller caps keep one caller from taking the last ones.
+/// container, by one user. The smaller caps keep one caller, or one user's
+/// several processes, from taking the last ones.
 public struct HandleCaps: Sendable {
     public var total: Int
     public var perProcess: Int
     public var perContainer: Int
+    public var perUser: Int
 
-    public init(total: Int, perProcess: Int, perContainer: Int) {
+    public init(total: Int, perProcess: Int, perContainer: Int, perUser: Int) {
         self.total = total
         self.perProcess = perProcess
         self.perContainer = perContainer
+        self.perUser = perUser
     }
 }
 
@@ -35,24 +41,28 @@ final class HandleTable: Sendable {
         var directories: [UInt64: OpenDirectory] = [:]
         var perProcess: [Int32: Int] = [:]
         var perContainer: [String: Int] = [:]
+        var perUser: [UInt32: Int] = [:]
         /// Open file handles per node, so a second concurrent handle of a
         /// file can be told to bypass the kernel's page cache.
         var filesPerNode: [UInt64: Int] = [:]
 
         mutating func admit(_ owner: HandleOwner, _ caps: HandleCaps) -> UInt64? {
             guard files.count + directories.count < caps.total,
-                  perProcess[owner.process, default: 0] < caps.perProcess else { return nil }
+                  perProcess[owner.process, default: 0] < caps.perProcess,
+                  perUser[owner.uid, default: 0] < caps.perUser else { return nil }
             if let c = owner.container {
                 guard perContainer[c, default: 0] < caps.perContainer else { return nil }
                 perContainer[c, default: 0] += 1
             }
             perProcess[owner.process, default: 0] += 1
+            perUser[owner.uid, default: 0] += 1
             defer { next += 1 }
             return next
         }
 
         mutating func release(_ owner: HandleOwner) {
             Self.decrement(&perProcess, owner.process)
+            Self.decrement(&perUser, owner.uid)
             if let c = owner.container { Self.decrement(&perContainer, c) }
         }
 

@@ -59,7 +59,6 @@ final class SecretIdentities: Sendable {
     }
 
     private let rootFixed: [SourcePath]
-    private let anyDepthFixed: [SourcePath]
     private let root: OwnedFD
     private let inotify: Inotify?
     private let state = Mutex(State())
@@ -83,37 +82,15 @@ final class SecretIdentities: Sendable {
 
     init(fixed: [Fixed], root: OwnedFD) {
         rootFixed = fixed.map(\.segments)
-        anyDepthFixed = fixed.filter(\.anyDepth).map(\.segments)
         self.root = root
         inotify = try? Inotify()
         if inotify == nil { state.withLock { $0.watchesComplete = false } }
     }
 
-    /// The mount-time scan: the fixed paths, one level below the root for
-    /// entries that match at any depth, and everything they hold. `skip`
-    /// names root entries that must not be touched (mount points).
-    func start(skipping skip: (FileIdentity, [UInt8]) -> Bool) {
-        if let rootStat = try? Sys.stat(fd: root.raw), let names = try? rootNames() {
-            for name in names where !skip(rootStat.identity, name) {
-                guard let st = try? Sys.stat(in: root.raw, name), st.kind == .directory,
-                      st.mountID == rootStat.mountID else { continue }
-                for path in anyDepthFixed {
-                    let candidate = [name] + path
-                    if let found = try? Sys.stat(in: root.raw, Self.joined(candidate)) {
-                        state.withLock { s in
-                            if found.kind == .directory { s.stores[found.identity] = candidate }
-                            else if found.kind == .regular { s.known.insert(found.identity) }
-                        }
-                    }
-                }
-            }
-        }
+    /// The mount-time scan: the fixed paths and the stores already noted
+    /// (`Gate.noteStoresNearRoot`), and everything they hold.
+    func start() {
         scanning.withLock { _ in rescan() }
-    }
-
-    private func rootNames() throws(Errno) -> [[UInt8]] {
-        let stream = OwnedFD(adopting: try Sys.reopenDirectory(root.raw))
-        return try Sys.directoryNames(stream.raw)
     }
 
     /// Whether the file was recorded as a secret (no scan).
@@ -122,11 +99,15 @@ final class SecretIdentities: Sendable {
     }
 
     /// Whether a file must be hidden by identity, whatever its name.
+    ///
+    /// A known identity is hidden whatever its link count now: a key whose
+    /// store copy was deleted, or that was moved out of its store, is the
+    /// same file. Only an unknown file with other links can need a scan.
     func isHidden(_ st: FileStat) -> Bool {
-        guard st.kind == .regular, st.nlink > 1 else { return false }
+        guard st.kind == .regular else { return false }
         let (known, generation) = state.withLock { ($0.known.contains(st.identity), $0.generation) }
         if known { return true }
-        guard needsScan(st) else { return false }
+        guard st.nlink > 1, needsScan(st) else { return false }
         // One scan at a time; callers that waited for another thread's scan,
         // which started after they looked, take its answer instead of scanning again.
         scanning.withLock { _ in

@@ -10,9 +10,11 @@
 ///   compared with the lowered name, so built-in classes are written in
 ///   lowercase.
 /// - **Editor and backup variants.** Every segment of a built-in pattern also
-///   matches the variants of a name it matches: `NAME~`, `NAME.bak`,
-///   `NAME.orig`, `NAME.old`, `NAME.swp`, vim's `.NAME.swp` and emacs's
-///   `#NAME#` (NAME not empty), stacked up to `maxDecorations` deep
+///   matches the variants of a name it matches (see `stripOnce`): `NAME~`,
+///   `NAME.bak`, `NAME-backup`, `NAME_old`, `NAME.orig`, `NAME.swp`, vim's
+///   `.NAME.swp` and `.NAME.un~`, emacs's `#NAME#` and `NAME.~1~`,
+///   `NAME (copy)`, `NAME copy`, `NAME.1`, `NAME2`, a trailing `.`, `-`, `_`
+///   or space (NAME not empty), stacked up to `maxDecorations` deep
 ///   (`.id_rsa.bak.swp`). The decorations fold case too (`ID_RSA.BAK`).
 ///   Directories are segments like any other: `.ssh.bak/` and `.aws~/` are
 ///   hidden whole.
@@ -23,11 +25,11 @@
 /// against those nodes alone. Rules a user writes are never folded.
 enum BuiltinMatching {
     /// Decorations stripped at most, one after another.
-    static let maxDecorations = 3
+    static let maxDecorations = 4
     /// The most names `forEachBase` yields: at most two decorations can be
     /// stripped from one name (`.x.swp` is `.x` + `.swp` or vim's swap of
-    /// `x`), so 1 + 2 + 4 + 8 for three levels.
-    static let maxBases = 15
+    /// `x`), so 1 + 2 + 4 + 8 + 16 for four levels.
+    static let maxBases = 31
 
     /// `bytes` with `A`–`Z` lowered.
     static func lowercased(_ bytes: [UInt8]) -> [UInt8] {
@@ -57,8 +59,17 @@ enum BuiltinMatching {
         if depth > 0 { stripOnce(name) { forEachBase($0, depth: depth - 1, body) } }
     }
 
-    /// Calls `body` with each base one decoration can be stripped from: at
-    /// most two, and none for most names, which costs a byte compare or two.
+    /// Calls `body` with each base one decoration can be stripped from (at
+    /// most two; never an empty base). The decorations, by the name's last
+    /// byte, so at most one rule applies:
+    /// - `~`: `B~`; also emacs's numbered `B.~N~` and vim's undo `.B.un~`;
+    /// - `#`: emacs's `#B#`;
+    /// - `)`: a copy `B (…)`;
+    /// - `.` `-` `_` space: one trailing separator (`B.`, `B-`, `B `);
+    /// - a digit: `B` + separator + digits (`B.1`, `B-2`), else `B` + digits (`B2`);
+    /// - a letter: `B` + separator (`.` `-` `_` space) + a backup word
+    ///   (`bak bk backup old orig save saved swp swo swn tmp temp copy prev
+    ///   new dpkg rpmsave rpmnew`), and vim's swap `.B.swp` (`.swo`, `.swn`).
     private static func stripOnce(_ name: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         let n = name.count
         guard n > 1 else { return }
@@ -66,27 +77,56 @@ enum BuiltinMatching {
             UnsafeBufferPointer(rebasing: name[start..<end])
         }
         func ascii(_ k: Int, _ c: Unicode.Scalar) -> Bool { name[k] == UInt8(ascii: c) }
-        switch name[n - 1] {
+        let last = name[n - 1]
+        switch last {
         case UInt8(ascii: "~"):
             body(part(0, n - 1))
+            if let dot = numberedBackup(name) { body(part(0, dot)) }
+            else if n > 5, ascii(0, "."), ascii(n - 4, "."), ascii(n - 3, "u"), ascii(n - 2, "n") { body(part(1, n - 4)) }
         case UInt8(ascii: "#"):
             if n > 2, ascii(0, "#") { body(part(1, n - 1)) }
-        case UInt8(ascii: "k"), UInt8(ascii: "d"), UInt8(ascii: "p"):
-            // .bak .old .swp
-            guard n > 4, ascii(n - 4, ".") else { return }
-            let (a, b) = (name[n - 3], name[n - 2])
-            let swap = a == UInt8(ascii: "s") && b == UInt8(ascii: "w") && ascii(n - 1, "p")
-            guard swap || (a == UInt8(ascii: "b") && b == UInt8(ascii: "a") && ascii(n - 1, "k"))
-                || (a == UInt8(ascii: "o") && b == UInt8(ascii: "l") && ascii(n - 1, "d"))
-            else { return }
-            body(part(0, n - 4))
-            // vim's swap file of NAME is .NAME.swp.
-            if swap, n > 5, ascii(0, ".") { body(part(1, n - 4)) }
-        case UInt8(ascii: "g"):
-            // .orig
-            if n > 5, ascii(n - 5, "."), ascii(n - 4, "o"), ascii(n - 3, "r"), ascii(n - 2, "i") { body(part(0, n - 5)) }
+        case UInt8(ascii: ")"):
+            var k = n - 2
+            while k > 0, !(ascii(k, "(") && ascii(k - 1, " ")) { k -= 1 }
+            if k > 1 { body(part(0, k - 1)) }
+        case UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: " "):
+            body(part(0, n - 1))
+        case UInt8(ascii: "0")...UInt8(ascii: "9"):
+            var k = n - 1
+            while k > 0, isDigit(name[k - 1]) { k -= 1 }
+            if k > 1, isSeparator(name[k - 1]) { body(part(0, k - 1)) } else if k > 0 { body(part(0, k)) }
         default:
-            break
+            var k = n - 1
+            while k > 0, !isSeparator(name[k - 1]) { k -= 1 }
+            guard k > 1, isBackupWord(part(k, n)) else { return }
+            body(part(0, k - 1))
+            if n - k == 3, ascii(k, "s"), ascii(k + 1, "w"), ascii(0, "."), k > 2 { body(part(1, k - 1)) }
         }
+    }
+
+    /// The index of the `.` in a name ending `.~DIGITS~`, if it does.
+    private static func numberedBackup(_ name: UnsafeBufferPointer<UInt8>) -> Int? {
+        var k = name.count - 2
+        while k > 0, isDigit(name[k]) { k -= 1 }
+        guard k < name.count - 2, k >= 2, name[k] == UInt8(ascii: "~"), name[k - 1] == UInt8(ascii: ".") else { return nil }
+        return k - 1
+    }
+
+    @inline(__always)
+    private static func isDigit(_ b: UInt8) -> Bool { b &- UInt8(ascii: "0") < 10 }
+
+    @inline(__always)
+    private static func isSeparator(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: ".") || b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == UInt8(ascii: " ")
+    }
+
+    static let backupWords: [[UInt8]] = [
+        "bak", "bk", "backup", "old", "orig", "save", "saved", "swp", "swo", "swn", "tmp", "temp", "copy", "prev",
+        "new", "dpkg", "rpmsave", "rpmnew",
+    ].map { Array($0.utf8) }
+
+    private static func isBackupWord(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard word.count >= 2, word.count <= 7 else { return false }
+        return backupWords.contains { $0.count == word.count && $0.elementsEqual(word) }
     }
 }

@@ -29,7 +29,7 @@ enum Daemon {
         settings.isAuditFile = { logFiles.contains(dev: $0.dev, ino: $0.ino) }
         settings.owner = { caller in
             let process = audit.process(of: caller.pid)
-            return HandleOwner(process: process.tgid ?? caller.pid, container: process.container)
+            return HandleOwner(process: process.tgid ?? caller.pid, container: process.container, uid: caller.uid)
         }
         settings = settings.fitting(descriptorLimit: raiseDescriptorLimit())
         let gate: Gate

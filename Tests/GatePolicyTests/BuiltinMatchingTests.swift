@@ -31,9 +31,16 @@ import Testing
         (".ssh.swp", [".ssh.swp", ".ssh", "ssh"]),
         (".id_rsa.swp", [".id_rsa.swp", ".id_rsa", "id_rsa"]),
         ("a.swp", ["a.swp", "a"]),
-        // Three stacked decorations are stripped; a fourth is not.
+        // Four stacked decorations are stripped; a fifth is not.
         ("a.bak.old~", ["a.bak.old~", "a.bak.old", "a.bak", "a"]),
-        ("a.bak.bak.bak.bak", ["a.bak.bak.bak.bak", "a.bak.bak.bak", "a.bak.bak", "a.bak"]),
+        ("a.bak.bak.bak.bak", ["a.bak.bak.bak.bak", "a.bak.bak.bak", "a.bak.bak", "a.bak", "a"]),
+        ("a.bak.bak.bak.bak.bak", ["a.bak.bak.bak.bak.bak", "a.bak.bak.bak.bak", "a.bak.bak.bak", "a.bak.bak", "a.bak"]),
+        // Round 2's adversarial pass: more editors and backup tools.
+        ("a.swo", ["a.swo", "a"]), (".a.swo", [".a.swo", ".a", "a"]), (".a.un~", [".a.un~", ".a.un", "a"]),
+        ("a.~12~", ["a.~12~", "a.~12", "a.~", "a.", "a"]), ("a.save", ["a.save", "a"]), ("a-backup", ["a-backup", "a"]),
+        ("a_old", ["a_old", "a"]), ("a copy", ["a copy", "a"]), ("a (copy)", ["a (copy)", "a"]),
+        ("a.dpkg-old", ["a.dpkg-old", "a.dpkg", "a"]), ("a.1", ["a.1", "a"]), ("a2", ["a2", "a"]), ("a-", ["a-", "a"]),
+        ("a ", ["a ", "a"]), ("a.", ["a.", "a"]),
         // Never an empty base.
         ("~", ["~"]), (".bak", [".bak"]), ("##", ["##"]), (".swp", [".swp"]), (".orig", [".orig"]),
         ("#a", ["#a"]), ("a#", ["a#"]), ("bak", ["bak"]), ("xbak", ["xbak"]), ("x.back", ["x.back"]),
@@ -76,7 +83,7 @@ import Testing
         file(".docker/config.yaml", .visible, "allow:**"), file("config.json", .visible, "allow:**"),
         file("server.pem.txt", .visible, "allow:**"), file("environment.txt", .visible, "allow:**"),
         file("notes.env.md", .visible, "allow:**"), dir("envoy", .visible, "allow:**"), file(".envoy", .visible, "allow:**"),
-        file(".bashrc~", .visible, "allow:**"), file("history~", .visible, "allow:**"), file(".ssh.bak.bak.bak.bak", .visible, "allow:**"),
+        file(".bashrc~", .visible, "allow:**"), file("history~", .visible, "allow:**"), file(".ssh.bak.bak.bak.bak.bak", .visible, "allow:**"), file(".ssh.bak.bak.bak.bak", .hidden, "secret:ssh"),
         file("Deep/Stores", .visible, "allow:**"),
         // A user's secret entry stays root-anchored and case-sensitive.
         file("vault", .hidden, "secret:mine"), file("a/vault", .visible, "allow:**"), file("VAULT", .visible, "allow:**"),

@@ -1,4 +1,5 @@
-import GatePolicy
+import Foundation
+@testable import GatePolicy
 
 /// A deliberately naive matcher and policy, written from the documented
 /// semantics without sharing any code with GatePolicy: recursion over whole
@@ -104,24 +105,55 @@ enum Reference {
     }
 
     /// `name` and the names left by stripping `depth` or fewer decorations
-    /// (NAME~, NAME.bak, NAME.orig, NAME.old, NAME.swp, .NAME.swp, #NAME#;
-    /// NAME never empty), duplicates included.
-    static func bases(_ name: [UInt8], depth: Int = 3) -> [[UInt8]] {
+    /// (see BuiltinMatching.stripOnce; written here from its documentation,
+    /// by string operations), duplicates included.
+    static func bases(_ name: [UInt8], depth: Int = 4) -> [[UInt8]] {
         guard depth > 0 else { return [name] }
-        func ends(_ suffix: String) -> Bool {
-            name.count > suffix.utf8.count && name.suffix(suffix.utf8.count).elementsEqual(suffix.utf8)
+        return [name] + strips(name).filter { !$0.isEmpty }.flatMap { bases($0, depth: depth - 1) }
+    }
+
+    static func strips(_ name: [UInt8]) -> [[UInt8]] {
+        guard name.count > 1, let last = name.last else { return [] }
+        let separators = Array("._- ".utf8)
+        func isDigit(_ b: UInt8) -> Bool { (0x30...0x39).contains(b) }
+        func ends(_ t: String) -> Bool { name.count >= t.utf8.count && name.suffix(t.utf8.count).elementsEqual(t.utf8) }
+        var out: [[UInt8]] = []
+        switch last {
+        case UInt8(ascii: "~"):
+            out.append(Array(name.dropLast()))
+            // B.~DIGITS~
+            let inner = name.dropLast()
+            let stem = inner.reversed().drop(while: isDigit).reversed()
+            if stem.count < inner.count, Array(stem).suffix(2) == Array(".~".utf8), stem.count > 2 {
+                out.append(Array(stem.dropLast(2)))
+            } else if name.first == UInt8(ascii: "."), ends(".un~"), name.count > 5 {
+                out.append(Array(name.dropFirst().dropLast(4)))
+            }
+        case UInt8(ascii: "#"):
+            if name.first == UInt8(ascii: "#"), name.count > 2 { out.append(Array(name.dropFirst().dropLast())) }
+        case UInt8(ascii: ")"):
+            let open = Array(" (".utf8)
+            if let k = (1..<max(1, name.count - 1)).reversed().first(where: { Array(name[$0 - 1...$0]) == open }), k > 1 {
+                out.append(Array(name[..<(k - 1)]))
+            }
+        case _ where separators.contains(last):
+            out.append(Array(name.dropLast()))
+        case _ where isDigit(last):
+            let stem = Array(name.reversed().drop(while: isDigit).reversed())
+            if let s = stem.last, separators.contains(s), stem.count > 1 { out.append(Array(stem.dropLast())) }
+            else if !stem.isEmpty { out.append(stem) }
+        default:
+            guard let sep = name.lastIndex(where: { separators.contains($0) }), sep > 0 else { break }
+            let word = Array(name[(sep + 1)...])
+            let base = Array(name[..<sep])
+            if BuiltinMatching.backupWords.contains(word) {
+                out.append(base)
+                if ["swp", "swo", "swn"].map({ Array($0.utf8) }).contains(word), base.first == UInt8(ascii: "."), base.count > 1 {
+                    out.append(Array(base.dropFirst()))
+                }
+            }
         }
-        var stripped: [[UInt8]] = []
-        for suffix in ["~", ".bak", ".orig", ".old", ".swp"] where ends(suffix) {
-            stripped.append(Array(name.dropLast(suffix.utf8.count)))
-        }
-        if name.count > 5, name.first == UInt8(ascii: "."), ends(".swp") {
-            stripped.append(Array(name.dropFirst().dropLast(4)))
-        }
-        if name.count > 2, name.first == UInt8(ascii: "#"), name.last == UInt8(ascii: "#") {
-            stripped.append(Array(name.dropFirst().dropLast()))
-        }
-        return [name] + stripped.flatMap { bases($0, depth: depth - 1) }
+        return out
     }
 
     /// One segment of a built-in pattern against a name, `tokens` parsing it.
