@@ -112,4 +112,55 @@ final class EscapeStoreMoveTests: EscapeTestCase {
         assertUnreadable(v + "/alice/.aws/credentials")
         sweep(fx, hidden: ["alice/.aws", "alice/work/c.txt"])
     }
+
+    /// Round 2's adversarial pass, finding 1: a key known by identity stays
+    /// hidden when its link count drops to 1 — its store copy deleted, or the
+    /// key moved out of its store, or the store renamed to an innocent name.
+    func testAdversarial1KnownSecretStaysHiddenAtOneLink() throws {
+        let fx = try makeFixture()
+        try secret(fx, ".ssh/deploy")
+        try secret(fx, ".ssh/config")
+        try fx.tree.hardLink("projects/rot", to: ".ssh/deploy")
+        try fx.tree.file("projects/readme.md", "readme\n")
+        sleep(Self.oldLinkSeconds)
+        try fx.mountLive(["--allow", "**"])
+        let v = fx.mountpoint
+        assertUnreadable(v + "/projects/rot")
+
+        XCTAssertEqual(unlink(fx.source + "/.ssh/deploy"), 0)
+        usleep(1_500_000)  // past the negative entry's timeout
+        assertUnreadable(v + "/projects/rot")
+
+        try secret(fx, ".ssh/mykey")
+        XCTAssertEqual(Posix.statError(v + "/projects/readme.md"), 0)
+        usleep(300_000)  // the background rescan after the create
+        XCTAssertEqual(rename(fx.source + "/.ssh/mykey", fx.source + "/projects/mykey"), 0)
+        assertUnreadable(v + "/projects/mykey")
+
+        XCTAssertEqual(rename(fx.source + "/.ssh", fx.source + "/dot-ssh-away"), 0)
+        assertUnreadable(v + "/dot-ssh-away/config")
+        sweep(fx, hidden: ["projects/rot", "projects/mykey", ".ssh", "dot-ssh-away/config"])
+    }
+
+    /// Finding 2 of the same pass: stores whose names are case or backup
+    /// variants, at the root and one level below, are scanned at mount, so
+    /// their keys' hard links are hidden before anything is listed.
+    func testAdversarial2HardLinksIntoVariantStoresNearTheRootAreHiddenAtOnce() throws {
+        let fx = try makeFixture()
+        try secret(fx, ".ssh.bak/work")
+        try secret(fx, ".AWS/credentials")
+        try secret(fx, "alice/.ssh~/k")
+        try fx.tree.hardLink("projects/y/innocent1", to: ".ssh.bak/work")
+        try fx.tree.hardLink("projects/y/innocent2", to: ".AWS/credentials")
+        try fx.tree.hardLink("projects/y/innocent3", to: "alice/.ssh~/k")
+        sleep(Self.oldLinkSeconds)
+        try fx.mountLive(["--allow", "**"])
+        let v = fx.mountpoint
+        for name in ["innocent1", "innocent2", "innocent3"] {
+            assertUnreadable(v + "/projects/y/" + name)
+            assertDenyLogged(fx, path: "projects/y/" + name, rule: "hardlink-secret")
+        }
+        sweep(fx, hidden: [".ssh.bak", ".AWS", "alice/.ssh~", "projects/y/innocent1", "projects/y/innocent2",
+                           "projects/y/innocent3"])
+    }
 }
