@@ -45,7 +45,12 @@ public final class Gate: Sendable {
         self.mountpointEntry = mountpointEntry
         let mounts = MountGuard(source: settings.source, mountpoint: mountpoint)
         self.mounts = mounts
-        secrets = SecretIdentities(fixed: SecretIdentities.fixedPaths(of: settings.policy), root: rootFD)
+        let policy = settings.policy
+        secrets = SecretIdentities(fixed: SecretIdentities.fixedPaths(of: policy), root: rootFD) { path in
+            // Everything in a store counts but what an except carves out
+            // and an allow shows (`.ssh/known_hosts`).
+            policy.decide(Array(path.joined(separator: [UInt8(ascii: "/")])), isDirectory: false).visibility == .hidden
+        }
         noteStoresNearRoot(rootStat)
         secrets.start()
         let box = WeakBox(self)

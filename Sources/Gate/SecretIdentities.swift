@@ -80,7 +80,12 @@ final class SecretIdentities: Sendable {
         var segments: SourcePath
     }
 
-    init(fixed: [Fixed], root: OwnedFD) {
+    /// Whether the policy hides a file by this path (not one an except
+    /// carves out of a store and an allow shows, like `.ssh/known_hosts`).
+    private let isSecretPath: @Sendable (SourcePath) -> Bool
+
+    init(fixed: [Fixed], root: OwnedFD, isSecretPath: @escaping @Sendable (SourcePath) -> Bool) {
+        self.isSecretPath = isSecretPath
         rootFixed = fixed.map(\.segments)
         self.root = root
         inotify = try? Inotify()
@@ -197,9 +202,9 @@ final class SecretIdentities: Sendable {
             watch(dir, as: .ancestor([name]))
             guard let st = try? Sys.stat(in: dir.raw, name) else { return }
             if i == path.count - 1 {
-                if st.kind == .regular { found.insert(st.identity) }
+                if st.kind == .regular, isSecretPath(path) { found.insert(st.identity) }
                 if st.kind == .directory, let raw = try? Sys.open(in: dir.raw, name, flags: Sys.O_PATH | Sys.O_DIRECTORY) {
-                    walk(OwnedFD(adopting: raw), into: &found)
+                    walk(OwnedFD(adopting: raw), at: path, into: &found)
                 }
                 return
             }
@@ -214,15 +219,15 @@ final class SecretIdentities: Sendable {
     /// in it stays known.
     private func scanStore(_ path: SourcePath, into found: inout Set<FileIdentity>) {
         guard let raw = try? Sys.open(in: root.raw, Self.joined(path), flags: Sys.O_PATH | Sys.O_DIRECTORY) else { return }
-        walk(OwnedFD(adopting: raw), into: &found)
+        walk(OwnedFD(adopting: raw), at: path, into: &found)
     }
 
     /// Every regular file below `top`, iteratively; each directory is
     /// watched before it is read, so nothing added meanwhile is missed.
-    private func walk(_ top: OwnedFD, into found: inout Set<FileIdentity>) {
+    private func walk(_ top: OwnedFD, at topPath: SourcePath, into found: inout Set<FileIdentity>) {
         var budget = SecretIdentities.scanLimitPerStore
-        var stack: [(OwnedFD, Int)] = [(top, 0)]
-        while let (dir, depth) = stack.popLast(), budget > 0 {
+        var stack: [(OwnedFD, SourcePath)] = [(top, topPath)]
+        while let (dir, path) = stack.popLast(), budget > 0 {
             watch(dir, as: .store)
             guard let raw = try? Sys.reopenDirectory(dir.raw) else { continue }
             let stream = OwnedFD(adopting: raw)
@@ -231,10 +236,10 @@ final class SecretIdentities: Sendable {
             for name in names {
                 guard let st = try? Sys.stat(in: dir.raw, name) else { continue }
                 if st.kind == .regular {
-                    found.insert(st.identity)
-                } else if st.kind == .directory, depth < 64,
+                    if isSecretPath(path + [name]) { found.insert(st.identity) }
+                } else if st.kind == .directory, path.count - topPath.count < 64,
                           let sub = try? Sys.open(in: dir.raw, name, flags: Sys.O_PATH | Sys.O_DIRECTORY) {
-                    stack.append((OwnedFD(adopting: sub), depth + 1))
+                    stack.append((OwnedFD(adopting: sub), path + [name]))
                 }
             }
         }
