@@ -21,22 +21,17 @@ final class BridgeContext: Sendable {
 
     func attach(_ session: OpaquePointer) {
         self.session.store(UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(session))), ordering: .releasing)
-        gate.setInvalidator { [weak self] ino in self?.invalidateData(fuse_ino_t(ino.raw)) }
+        gate.setInvalidator { [weak self] ino in self?.invalidate(fuse_ino_t(ino.raw), pages: true) }
     }
 
-    /// Makes the kernel drop the node's cached pages and attributes (a file
-    /// revoked while open). Called from the gate's own threads.
-    func invalidateData(_ ino: fuse_ino_t) {
+    /// Makes the kernel drop the node's cached attributes and, with `pages`,
+    /// its cached data too, so its next stat or read asks the daemon.
+    /// Attributes only: safe from an open request (the kernel takes no lock
+    /// an open of the same node holds). Pages: from the gate's own threads,
+    /// for a file revoked while open.
+    func invalidate(_ ino: fuse_ino_t, pages: Bool) {
         guard let raw = UnsafeRawPointer(bitPattern: session.load(ordering: .acquiring)) else { return }
-        _ = fuse_lowlevel_notify_inval_inode(OpaquePointer(raw), ino, 0, 0)
-    }
-
-    /// Makes the kernel drop the node's cached attributes (not its pages),
-    /// so its next stat or read asks the daemon. Safe from an open request:
-    /// the kernel takes no lock an open of the same node holds.
-    func invalidateAttributes(_ ino: fuse_ino_t) {
-        guard let raw = UnsafeRawPointer(bitPattern: session.load(ordering: .acquiring)) else { return }
-        _ = fuse_lowlevel_notify_inval_inode(OpaquePointer(raw), ino, -1, 0)
+        _ = fuse_lowlevel_notify_inval_inode(OpaquePointer(raw), ino, pages ? 0 : -1, 0)
     }
 
     static func of(_ req: fuse_req_t) -> BridgeContext {

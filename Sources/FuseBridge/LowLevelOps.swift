@@ -56,7 +56,7 @@ enum LowLevelOps {
             let flags = fi!.pointee.flags
             switch Result(catching: { () throws(Errno) in try gate.open(InodeNumber(UInt64(ino)), flags: flags, caller: caller) }) {
             case .success(let opened):
-                if opened.attributesStale { BridgeContext.of(req!).invalidateAttributes(ino) }
+                if opened.attributesStale { BridgeContext.of(req!).invalidate(ino, pages: false) }
                 Reply(req!).open(opened.handle, info: fi!, keepCache: false, directIO: opened.directIO)
             case .failure(let e): Reply(req!).error(e)
             }

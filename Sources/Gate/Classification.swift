@@ -14,3 +14,12 @@ enum Classification: Sendable {
     /// Does not exist in the source.
     case missing
 }
+
+/// A directory a name is judged in (`Gate.judge`): a node the kernel holds,
+/// or one a symlink resolution or the mount-time scan opened on its way.
+struct JudgedDirectory {
+    var identity: FileIdentity
+    var mountID: UInt64
+    var cursor: PolicyCursor
+    var fd: OwnedFD
+}

@@ -14,13 +14,14 @@ extension Gate {
         let stream = OwnedFD(adopting: try Sys.reopenDirectory(try directoryFD(ino).raw))
         let stamp = ChangeStamp(try Sys.stat(fd: stream.raw))
         let dir = OpenDirectory(stream: stream, ino: ino, stamp: stamp, owner: owner(caller))
+        let path = table.path(of: ino)
         guard let fh = handles.insert(dir, caps: settings.handleCaps) else {
-            audit?.record(.opendir(handle: 0, errno: EMFILE), path: table.path(of: ino), caller: caller)
+            audit?.record(.opendir(handle: 0, errno: EMFILE), path: path, caller: caller)
             throw Errno(rawValue: EMFILE)
         }
-        audit?.record(.opendir(handle: fh.raw, errno: 0), path: table.path(of: ino), caller: caller)
+        audit?.record(.opendir(handle: fh.raw, errno: 0), path: path, caller: caller)
         guard rec.stamp == stamp else { return (fh, false) }
-        audit?.record(.readdir(entries: Int(rec.listedEntries)), path: table.path(of: ino), caller: caller)
+        audit?.record(.readdir(entries: Int(rec.listedEntries)), path: path, caller: caller)
         return (fh, true)
     }
 
@@ -83,7 +84,7 @@ extension Gate {
         for name in names {
             // A name that vanished or cannot be inspected is left out: fail closed.
             guard let verdict = try? classify(name, in: dir.ino, parent: rec, parentFD: parentFD) else { continue }
-            if case .hidden(_, let store?) = verdict { secrets.noteHidden(store) { storePath(dir.ino, name) } }
+            if case .hidden(_, let store?) = verdict { secrets.noteHidden(store) { table.segments(of: dir.ino) + [name] } }
             guard case .shown(let st, let cursor) = verdict else { continue }
             items.append(OpenDirectory.Item(name: name, stat: st, cursor: cursor))
         }

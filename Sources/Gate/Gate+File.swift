@@ -24,8 +24,7 @@ extension Gate {
             guard rec.kind == .regular else { throw Errno(rawValue: EACCES) }
             let (fd, st) = try reopenNode(rec, in: try directoryFD(rec.parent), flags: O_RDONLY | O_NONBLOCK | O_NOCTTY)
             guard st.kind == .regular else { throw Errno(rawValue: ESTALE) }
-            if settings.isAuditFile(st.identity) || secrets.isHidden(st) {
-                let rule = settings.isAuditFile(st.identity) ? "audit-log" : "hardlink-secret"
+            if let rule = secrets.rule(for: st) {
                 recordDeny(op: "open", rule: rule, path: path, caller: caller)
                 throw Errno(rawValue: ENOENT)
             }

@@ -5,57 +5,52 @@ import Glibc
 import SystemPackage
 
 extension Gate {
-    /// Decides one name in a directory. lookup and readdir both go through
-    /// here, so a name is hidden in a listing exactly when lookup refuses it.
+    /// Decides one name in a directory node. lookup and readdir both go
+    /// through here, so a name is hidden in a listing exactly when lookup
+    /// refuses it; a symlink is shown only when its target resolves.
     func classify(
         _ name: [UInt8], in parentIno: InodeNumber, parent: InodeRecord, parentFD: OwnedFD
     ) throws(Errno) -> Classification {
-        if let mp = mountpointEntry, mp.parent == parent.identity, mp.name == name {
-            return .mountpoint
-        }
-        if mounts.contains(parent: parent.identity, name: name) {
-            return .hidden(rule: "mount-crossing")
-        }
+        let dir = JudgedDirectory(identity: parent.identity, mountID: parent.mountID, cursor: parent.cursor!, fd: parentFD)
+        let verdict = try judge(name, in: dir)
+        guard case .shown(let st, _) = verdict, st.kind == .symlink else { return verdict }
+        let target = try Sys.readlink(in: parentFD.raw, name)
+        guard (try? resolveLink(target, from: parentIno)) != nil else { return .hidden(rule: "symlink-escape") }
+        return verdict
+    }
+
+    /// The one pipeline that decides a name in a directory, shared by
+    /// classify (lookup, readdir), symlink resolution and the mount-time
+    /// scan of stores near the root. In order: the view's own mountpoint and
+    /// FUSE mounts are answered without a syscall on the name; one statx;
+    /// another mount is never crossed; the policy; a file that is not
+    /// visible itself is hidden; last, identity (audit files, hard links to
+    /// secrets). A name hidden by a secret or deny rule carries its stat, so
+    /// the caller can have the secret set remember it.
+    func judge(_ name: [UInt8], in dir: JudgedDirectory) throws(Errno) -> Classification {
+        if let mp = mountpointEntry, mp.parent == dir.identity, mp.name == name { return .mountpoint }
+        if mounts.contains(parent: dir.identity, name: name) { return .hidden(rule: "mount-crossing") }
         let st: FileStat
         do {
-            st = try Sys.stat(in: parentFD.raw, name)
+            st = try Sys.stat(in: dir.fd.raw, name)
         } catch where error.rawValue == ENOENT || error.rawValue == ENOTDIR {
             return .missing
         }
         // A different mount id means a mount point inside the tree (a bind
         // mount of ~/.ssh, of /, ...). The view never crosses into one.
-        if st.mountID != parent.mountID || (st.mountID == 0 && st.dev != parent.identity.dev) {
+        if st.mountID != dir.mountID || (st.mountID == 0 && st.dev != dir.identity.dev) {
             return .hidden(rule: "mount-crossing")
         }
         let isDirectory = st.kind == .directory
-        let (decision, cursor) = policy.step(parent.cursor!, name: name, isDirectory: isDirectory)
-        if decision.visibility == .hidden {
-            switch decision.rule {
-            case .secret, .deny: return .hidden(rule: decision.rule.description, store: st)
-            default: return .hidden(rule: decision.rule.description)
-            }
+        let (decision, cursor) = policy.step(dir.cursor, name: name, isDirectory: isDirectory)
+        switch (decision.visibility, decision.rule) {
+        case (.hidden, .secret), (.hidden, .deny): return .hidden(rule: decision.rule.description, store: st)
+        case (.hidden, _): return .hidden(rule: decision.rule.description)
+        case (.ancestor, _) where !isDirectory: return .hidden(rule: Rule.notAllowed.description)
+        default: break
         }
-        if !isDirectory && decision.visibility == .ancestor {
-            return .hidden(rule: Rule.notAllowed.description)
-        }
-        if st.kind == .regular && settings.isAuditFile(st.identity) {
-            return .hidden(rule: "audit-log")
-        }
-        if secrets.isHidden(st) {
-            return .hidden(rule: "hardlink-secret")
-        }
-        if st.kind == .symlink {
-            let target = try Sys.readlink(in: parentFD.raw, name)
-            guard (try? resolveLink(target, from: parentIno)) != nil else {
-                return .hidden(rule: "symlink-escape")
-            }
-        }
+        if let rule = secrets.rule(for: st) { return .hidden(rule: rule) }
         return .shown(st, isDirectory ? cursor : nil)
-    }
-
-    /// The source path of `name` in the directory node `parent`.
-    func storePath(_ parent: InodeNumber, _ name: [UInt8]) -> SourcePath {
-        table.ancestry(of: parent).dropFirst().compactMap { table.record($0)?.name } + [name]
     }
 
     /// Adds a kernel reference for a shown name and builds its entry.
@@ -86,7 +81,7 @@ extension Gate {
             return .entry(enter(name, in: parentIno, stat: st, cursor: cursor))
         case .hidden(let rule, let store):
             return .negative(after: { [self] in
-                if let store { secrets.noteHidden(store) { storePath(parentIno, name) } }
+                if let store { secrets.noteHidden(store) { table.segments(of: parentIno) + [name] } }
                 recordDeny(op: "lookup", rule: rule, path: path(parentIno, name), caller: caller)
             })
         case .mountpoint, .missing:

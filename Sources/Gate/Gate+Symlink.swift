@@ -43,19 +43,9 @@ extension Gate {
             let top = stack[stack.count - 1]
             let fd: OwnedFD
             if let f = top.fd { fd = f } else { fd = try directoryFD(top.node!) }
-            if let mp = mountpointEntry, mp.parent == top.identity, mp.name == name { throw Errno(rawValue: ENOENT) }
-            if mounts.contains(parent: top.identity, name: name) { throw Errno(rawValue: EXDEV) }
-            let st = try Sys.stat(in: fd.raw, name)
-            if st.mountID != top.mountID || (st.mountID == 0 && st.dev != top.identity.dev) {
-                throw Errno(rawValue: EXDEV)
-            }
-            let (decision, cursor) = policy.step(top.cursor, name: name, isDirectory: st.kind == .directory)
-            if decision.visibility == .hidden || (st.kind != .directory && decision.visibility != .visible) {
-                throw Errno(rawValue: EACCES)
-            }
-            if (st.kind == .regular && settings.isAuditFile(st.identity)) || secrets.isHidden(st) {
-                throw Errno(rawValue: EACCES)
-            }
+            let dir = JudgedDirectory(identity: top.identity, mountID: top.mountID, cursor: top.cursor, fd: fd)
+            // Missing, hidden (by name or identity), another mount: the link escapes.
+            guard case .shown(let st, let cursor) = try judge(name, in: dir) else { throw Errno(rawValue: EACCES) }
             if st.kind == .symlink {
                 hops += 1
                 if hops > Gate.maxSymlinkHops { throw Errno(rawValue: ELOOP) }
@@ -68,9 +58,7 @@ extension Gate {
                 return stack.dropFirst().map(\.name) + [name]
             }
             guard st.kind == .directory, let cursor else { throw Errno(rawValue: ENOTDIR) }
-            let raw = try Sys.open(in: fd.raw, name, flags: Sys.O_PATH | Sys.O_DIRECTORY)
-            let opened = OwnedFD(adopting: raw)
-            guard try Sys.stat(fd: opened.raw).identity == st.identity else { throw Errno(rawValue: ESTALE) }
+            let opened = try reopen(name, in: fd, expecting: st.identity, flags: Sys.O_PATH | Sys.O_DIRECTORY).0
             stack.append(Frame(name: name, node: nil, fd: opened, cursor: cursor, mountID: st.mountID, identity: st.identity))
         }
         // The target names a directory on the stack itself ("..", ".").
@@ -94,7 +82,7 @@ extension Gate {
             recordDeny(op: "readlink", rule: "symlink-escape", path: table.path(of: ino), caller: caller)
             throw Errno(rawValue: ENOENT)
         }
-        let from = table.ancestry(of: rec.parent).dropFirst().compactMap { table.record($0)?.name }
+        let from = table.segments(of: rec.parent)
         var common = 0
         while common < from.count, common < target.count, from[common] == target[common] { common += 1 }
         var parts: [[UInt8]] = Array(repeating: [0x2E, 0x2E], count: from.count - common)

@@ -43,10 +43,12 @@ public final class Gate: Sendable {
             fdCapacity: settings.directoryFDCapacity)
         let mountpointEntry = Gate.entry(of: mountpoint)
         self.mountpointEntry = mountpointEntry
-        let mounts = MountGuard(source: settings.source, mountpoint: mountpoint)
+        let mounts = MountGuard(source: settings.source, root: rootFD, mountpoint: mountpoint)
         self.mounts = mounts
         let policy = settings.policy
-        secrets = SecretIdentities(fixed: SecretIdentities.fixedPaths(of: policy), root: rootFD) { path in
+        secrets = SecretIdentities(
+            fixed: policy.fixedStorePaths.map(\.path.segments), root: rootFD, isAuditFile: settings.isAuditFile
+        ) { path in
             // Everything in a store counts but what an except carves out
             // and an allow shows (`.ssh/known_hosts`).
             policy.decide(Array(path.joined(separator: [UInt8(ascii: "/")])), isDirectory: false).visibility == .hidden
@@ -64,32 +66,27 @@ public final class Gate: Sendable {
     /// those stores and a hard link to a file in one is hidden from the
     /// first lookup, not only once the view has listed its directory.
     private func noteStoresNearRoot(_ rootStat: FileStat) {
-        for (name, st, cursor) in hiddenOrShownEntries(of: table.rootFD, stat: rootStat, cursor: policy.root, depth: []) {
-            guard let cursor, st.kind == .directory,
-                  let raw = try? Sys.open(in: table.rootFD.raw, name, flags: Sys.O_PATH | Sys.O_DIRECTORY) else { continue }
-            _ = hiddenOrShownEntries(of: OwnedFD(adopting: raw), stat: st, cursor: cursor, depth: [name])
+        let root = JudgedDirectory(identity: rootStat.identity, mountID: rootStat.mountID, cursor: policy.root, fd: table.rootFD)
+        for (name, st, cursor) in shownAfterNotingStores(in: root, at: []) {
+            guard let cursor, let (fd, _) = try? reopen(name, in: table.rootFD, expecting: st.identity,
+                                                        flags: Sys.O_PATH | Sys.O_DIRECTORY) else { continue }
+            let dir = JudgedDirectory(identity: st.identity, mountID: st.mountID, cursor: cursor, fd: fd)
+            _ = shownAfterNotingStores(in: dir, at: [name])
         }
     }
 
-    /// The entries of one directory near the root: each hidden by a secret
-    /// or deny rule is noted; the shown ones are returned. FUSE mount points
-    /// and other mounts are skipped without being entered.
-    private func hiddenOrShownEntries(
-        of dir: OwnedFD, stat dirStat: FileStat, cursor: PolicyCursor, depth: SourcePath
-    ) -> [([UInt8], FileStat, PolicyCursor?)] {
-        guard let stream = try? Sys.reopenDirectory(dir.raw) else { return [] }
+    /// Judges every name of one directory near the root: those a secret or
+    /// deny rule hides are noted in the secret set; the shown ones are returned.
+    private func shownAfterNotingStores(in dir: JudgedDirectory, at path: SourcePath) -> [([UInt8], FileStat, PolicyCursor?)] {
+        guard let stream = try? Sys.reopenDirectory(dir.fd.raw) else { return [] }
         let owned = OwnedFD(adopting: stream)
         guard let names = try? Sys.directoryNames(owned.raw) else { return [] }
         var shown: [([UInt8], FileStat, PolicyCursor?)] = []
         for name in names.prefix(Gate.nearRootScanLimit) {
-            if let mp = mountpointEntry, mp.parent == dirStat.identity, mp.name == name { continue }
-            if mounts.contains(parent: dirStat.identity, name: name) { continue }
-            guard let st = try? Sys.stat(in: dir.raw, name), st.mountID == dirStat.mountID else { continue }
-            let (decision, child) = policy.step(cursor, name: name, isDirectory: st.kind == .directory)
-            switch (decision.visibility, decision.rule) {
-            case (.hidden, .secret), (.hidden, .deny): secrets.noteHidden(st) { depth + [name] }
-            case (.hidden, _): continue
-            default: shown.append((name, st, child))
+            switch try? judge(name, in: dir) {
+            case .hidden(_, let store?)?: secrets.noteHidden(store) { path + [name] }
+            case .shown(let st, let cursor)?: shown.append((name, st, cursor))
+            default: continue
             }
         }
         return shown
@@ -155,10 +152,16 @@ public final class Gate: Sendable {
     /// name may now refer to another file (renamed or swapped on the host),
     /// and then the node the kernel holds is gone (ESTALE).
     func reopenNode(_ rec: InodeRecord, in parentFD: OwnedFD, flags: Int32) throws(Errno) -> (OwnedFD, FileStat) {
-        let raw = try Gate.reopening { () throws(Errno) in try Sys.open(in: parentFD.raw, rec.name, flags: flags) }
-        let fd = OwnedFD(adopting: raw)
+        try Gate.reopening { () throws(Errno) in try reopen(rec.name, in: parentFD, expecting: rec.identity, flags: flags) }
+    }
+
+    /// Opens `name` in `dir` (openat2, no symlinks, no mount crossing) and
+    /// checks it is the object a stat approved a moment ago: ESTALE if the
+    /// host swapped it in between.
+    func reopen(_ name: [UInt8], in dir: OwnedFD, expecting identity: FileIdentity, flags: Int32) throws(Errno) -> (OwnedFD, FileStat) {
+        let fd = OwnedFD(adopting: try Sys.open(in: dir.raw, name, flags: flags))
         let st = try Sys.stat(fd: fd.raw)
-        guard st.identity == rec.identity else { throw Errno(rawValue: ESTALE) }
+        guard st.identity == identity else { throw Errno(rawValue: ESTALE) }
         return (fd, st)
     }
 
@@ -167,7 +170,7 @@ public final class Gate: Sendable {
     /// the node is gone. ESTALE makes the kernel look the name up again, so
     /// the caller gets the fresh decision (and the log its deny line)
     /// instead of an error that hints at what is there now.
-    static func reopening(_ body: () throws(Errno) -> Int32) throws(Errno) -> Int32 {
+    static func reopening<T>(_ body: () throws(Errno) -> T) throws(Errno) -> T {
         do {
             return try body()
         } catch where error.rawValue == ELOOP || error.rawValue == EXDEV || error.rawValue == ENOTDIR {

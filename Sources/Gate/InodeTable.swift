@@ -130,6 +130,15 @@ final class InodeTable: Sendable {
     /// The node's path relative to the source ("." for the root), for the
     /// audit log and for resolving symlink targets.
     func path(of ino: InodeNumber) -> [UInt8] {
+        let names = segments(of: ino)
+        if names.isEmpty { return [UInt8(ascii: ".")] }
+        return Array(names.joined(separator: [UInt8(ascii: "/")]))
+    }
+
+    /// The node's names from the root down (empty for the root), under one
+    /// lock: the path the secret set remembers a store by, and the one a
+    /// symlink's target is made relative to.
+    func segments(of ino: InodeNumber) -> [[UInt8]] {
         let names: [[UInt8]] = state.withLock { s in
             var out: [[UInt8]] = []
             var current = ino
@@ -139,13 +148,7 @@ final class InodeTable: Sendable {
             }
             return out
         }
-        if names.isEmpty { return [UInt8(ascii: ".")] }
-        var path: [UInt8] = []
-        for name in names.reversed() {
-            if !path.isEmpty { path.append(UInt8(ascii: "/")) }
-            path.append(contentsOf: name)
-        }
-        return path
+        return names.reversed()
     }
 
     /// The chain of directory nodes from the root down to `ino` (inclusive).

@@ -16,14 +16,16 @@ final class MountGuard: Sendable {
     }
 
     private let source: [UInt8]
+    private let root: OwnedFD
     private let own: [UInt8]
     private let entries = Mutex<Set<Key>>([])
     private let any = Atomic<Bool>(false)
 
-    /// `source` and `mountpoint` are absolute and canonical; the view's own
-    /// mountpoint is handled by the gate itself.
-    init(source: String, mountpoint: String) {
+    /// `source` and `mountpoint` are absolute and canonical, `root` is the
+    /// source open; the view's own mountpoint is handled by the gate itself.
+    init(source: String, root: OwnedFD, mountpoint: String) {
         self.source = Array(source.utf8)
+        self.root = root
         self.own = Array(mountpoint.utf8)
         refresh()
     }
@@ -48,10 +50,21 @@ final class MountGuard: Sendable {
             if taken.contains(where: { path.starts(with: $0 + [UInt8(ascii: "/")]) }) { continue }
             taken.append(path)
             guard let slash = path.lastIndex(of: UInt8(ascii: "/")) else { continue }
-            let parentPath = slash == 0 ? "/" : String(decoding: path[..<slash], as: UTF8.self)
-            guard let raw = try? Sys.openPath(parentPath, flags: Sys.O_PATH | Sys.O_DIRECTORY) else { continue }
-            let fd = OwnedFD(adopting: raw)
-            guard let st = try? Sys.stat(fd: fd.raw) else { continue }
+            // The parent is resolved from the source root without following
+            // a symlink (bind mounts on the way may be crossed), never by
+            // its path string from `/`.
+            let parent = Array(path[prefix.count..<max(prefix.count, slash)])
+            let st: FileStat
+            if parent.isEmpty {
+                guard let rootStat = try? Sys.stat(fd: root.raw) else { continue }
+                st = rootStat
+            } else {
+                guard let raw = try? Sys.open(in: root.raw, parent, flags: Sys.O_PATH | Sys.O_DIRECTORY, crossMounts: true)
+                else { continue }
+                let fd = OwnedFD(adopting: raw)
+                guard let parentStat = try? Sys.stat(fd: fd.raw) else { continue }
+                st = parentStat
+            }
             keys.insert(Key(parent: st.identity, name: Array(path[(slash + 1)...])))
         }
         entries.withLock { $0 = keys }

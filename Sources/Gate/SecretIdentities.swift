@@ -13,11 +13,15 @@ typealias SourcePath = [[UInt8]]
 ///
 /// What is scanned:
 /// - every fixed path of a secret entry or deny rule at the source root
-///   (`.ssh`, `.docker/config.json`) and, for entries that match at any
-///   depth, one level below it (`alice/.ssh` when the source is `/home`);
-/// - every store the view has met deeper down: a directory hidden by a
-///   secret or deny rule is remembered (by path and identity) and scanned
-///   with the others; a regular file hidden by one is remembered by identity.
+///   (`.ssh`, `.docker/config.json`);
+/// - every store the gate has noted (`noteHidden`): before the mount, every
+///   name at the root and one level below it that a secret or deny rule
+///   hides (`.SSH`, `.ssh.bak`, `alice/.aws`), and later every one the view
+///   meets deeper down. A directory is remembered by path and identity and
+///   scanned with the others; a regular file is remembered by identity.
+///
+/// The daemon's audit files are hidden by identity here too (`rule(for:)`),
+/// so every caller asks one question.
 ///
 /// Keeping it current, with no time window:
 /// - every scanned directory is watched with inotify, and so is each
@@ -73,21 +77,26 @@ final class SecretIdentities: Sendable {
     /// The background thread rescans at most this often.
     static let backgroundScanIntervalMicroseconds: UInt32 = 100_000
 
-    /// A fixed path of a secret entry or deny rule, and whether it matches
-    /// at any depth (`**/.ssh`) or only from the root.
-    struct Fixed: Sendable {
-        var anyDepth: Bool
-        var segments: SourcePath
-    }
-
     /// Whether the policy hides a file by this path (not one an except
     /// carves out of a store and an allow shows, like `.ssh/known_hosts`).
     private let isSecretPath: @Sendable (SourcePath) -> Bool
+    /// The daemon's own audit files (the log, its rotations, its lock),
+    /// hidden by identity at any link count.
+    private let isAuditFile: @Sendable (FileIdentity) -> Bool
+    /// Set by `start`: until the mount-time scan has run, checks consult only
+    /// what is known and never scan (the scan that follows covers it all).
+    private let started = Atomic<Bool>(false)
 
-    init(fixed: [Fixed], root: OwnedFD, isSecretPath: @escaping @Sendable (SourcePath) -> Bool) {
-        self.isSecretPath = isSecretPath
-        rootFixed = fixed.map(\.segments)
+    /// `fixed`: the fixed paths of the secret list and deny rules, scanned
+    /// from the source root.
+    init(
+        fixed: [SourcePath], root: OwnedFD, isAuditFile: @escaping @Sendable (FileIdentity) -> Bool,
+        isSecretPath: @escaping @Sendable (SourcePath) -> Bool
+    ) {
+        rootFixed = fixed
         self.root = root
+        self.isAuditFile = isAuditFile
+        self.isSecretPath = isSecretPath
         inotify = try? Inotify()
         if inotify == nil { state.withLock { $0.watchesComplete = false } }
     }
@@ -96,11 +105,20 @@ final class SecretIdentities: Sendable {
     /// (`Gate.noteStoresNearRoot`), and everything they hold.
     func start() {
         scanning.withLock { _ in rescan() }
+        started.store(true, ordering: .releasing)
     }
 
     /// Whether the file was recorded as a secret (no scan).
     func isKnown(_ identity: FileIdentity) -> Bool {
         state.withLock { $0.known.contains(identity) }
+    }
+
+    /// Why a file is hidden by identity, whatever its name or path: one of
+    /// the daemon's audit files (`audit-log`), or a secret (`hardlink-secret`).
+    func rule(for st: FileStat) -> String? {
+        guard st.kind == .regular else { return nil }
+        if isAuditFile(st.identity) { return "audit-log" }
+        return isHidden(st) ? "hardlink-secret" : nil
     }
 
     /// Whether a file must be hidden by identity, whatever its name.
@@ -112,7 +130,7 @@ final class SecretIdentities: Sendable {
         guard st.kind == .regular else { return false }
         let (known, generation) = state.withLock { ($0.known.contains(st.identity), $0.generation) }
         if known { return true }
-        guard st.nlink > 1, needsScan(st) else { return false }
+        guard st.nlink > 1, started.load(ordering: .acquiring), needsScan(st) else { return false }
         // One scan at a time; callers that waited for another thread's scan,
         // which started after they looked, take its answer instead of scanning again.
         scanning.withLock { _ in
@@ -303,9 +321,3 @@ final class WeakBox<T: AnyObject & Sendable>: Sendable {
     var value: T? { ref.withLock { $0.value } }
 }
 
-extension SecretIdentities {
-    /// The fixed paths of the policy's secret entries and deny rules.
-    static func fixedPaths(of policy: Policy) -> [Fixed] {
-        policy.fixedStorePaths.map { Fixed(anyDepth: $0.path.anyDepth, segments: $0.path.segments) }
-    }
-}
