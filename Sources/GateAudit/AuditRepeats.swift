@@ -25,7 +25,6 @@ struct AuditRepeats {
     }
 
     private struct Window {
-        var opened: AuditTime
         var process: CallerProcess?
         var count: UInt64 = 0
         var first = AuditTime(microseconds: 0)
@@ -36,8 +35,10 @@ struct AuditRepeats {
     let capacity: Int
     private var windows: [Key: Window] = [:]
     /// Keys in the order their windows opened, which is also the order they
-    /// close in (every window has the same length); `order[head...]` are live.
-    private var order: [Key] = []
+    /// close in (every window has the same length), with when each closes;
+    /// `order[head...]` are live. The writer asks for the next deadline
+    /// before every line, so it is read here without hashing a key.
+    private var order: [(key: Key, closes: AuditTime)] = []
     private var head = 0
 
     init(windowMicroseconds: Int64 = AuditConfig.defaultRepeatWindowMicroseconds, capacity: Int = AuditConfig.defaultRepeatCapacity) {
@@ -50,8 +51,7 @@ struct AuditRepeats {
 
     /// When the oldest open window closes, if any.
     var nextDeadline: AuditTime? {
-        guard head < order.count, let window = windows[order[head]] else { return nil }
-        return AuditTime(microseconds: window.opened.microseconds + windowMicroseconds)
+        head < order.count ? order[head].closes : nil
     }
 
     /// Takes one `deny` entry: true when it must be written now (the first
@@ -66,8 +66,8 @@ struct AuditRepeats {
             return false
         }
         if windows.count >= capacity { closeOldest(at: entry.time, emit) }
-        windows[key] = Window(opened: entry.time, process: entry.process)
-        order.append(key)
+        windows[key] = Window(process: entry.process)
+        order.append((key, AuditTime(microseconds: entry.time.microseconds + windowMicroseconds)))
         return true
     }
 
@@ -86,7 +86,7 @@ struct AuditRepeats {
 
     private mutating func closeOldest(at time: AuditTime, _ emit: (AuditEntry) -> Void) {
         guard head < order.count else { return }
-        let key = order[head]
+        let key = order[head].key
         head += 1
         if head > 1024 && head * 2 > order.count {
             order.removeFirst(head)

@@ -145,7 +145,9 @@ final class AuditWriter {
     /// One queued entry: closes the repeat windows that ended before it,
     /// then writes it unless it is a repeat being counted.
     private func take(_ entry: AuditEntry) {
-        appendRepeats { $0.closeExpired(at: entry.time, $1) }
+        if let deadline = repeats.nextDeadline, deadline <= entry.time {
+            appendRepeats { $0.closeExpired(at: entry.time, $1) }
+        }
         if case .event(.deny(let op, let rule, let errno)) = entry.kind {
             var write = true
             appendRepeats { repeats, emit in write = repeats.admit(entry, op: op, rule: rule, errno: errno, emit: emit) }
