@@ -55,6 +55,31 @@ final class EscapeLowFindingsTests: EscapeTestCase {
         sweep(fx, hidden: ["projects/demo/f.txt", ".ssh"])
     }
 
+    /// The same, with the file's pages already in the kernel's cache: a
+    /// read made before the link fills it, so the revocation must also make
+    /// the kernel drop those pages, or a later pread is served from them
+    /// without asking the daemon. The refused read is logged.
+    func testRevokedHandleIsNotServedFromPagesCachedBeforeTheLink() throws {
+        let fx = try makeFixture()
+        try secret(fx, ".ssh/id_ed25519")
+        try secret(fx, "projects/demo/f.txt", padding: 64 << 10)
+        try fx.mountLive(["--allow", "projects/demo"])
+
+        let fd = open(fx.mountpoint + "/projects/demo/f.txt", O_RDONLY | O_CLOEXEC)
+        XCTAssertGreaterThanOrEqual(fd, 0, "open f.txt through the view before the link: \(Posix.name(errno))")
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 64 << 10)
+        XCTAssertGreaterThan(pread(fd, &buffer, buffer.count, 0), 0, "the read before the link")
+        XCTAssertEqual(link(fx.source + "/projects/demo/f.txt", fx.source + "/.ssh/f"), 0, "ln f.txt .ssh/f: \(Posix.name(errno))")
+        sleep(2)
+        buffer = [UInt8](repeating: 0, count: 64 << 10)
+        let n = pread(fd, &buffer, buffer.count, 0)
+        XCTAssertLessThan(n, 0, "pread of a revoked handle returned \(n) bytes")
+        if n > 0 { assertNoMarker(Array(buffer[..<n]), "pread of a handle whose file was linked into ~/.ssh 2 s earlier") }
+        assertDenyLogged(fx, path: "projects/demo/f.txt", rule: "hardlink-secret", op: "read")
+    }
+
     /// statfs must not count hidden content: a 1 MiB file created in a
     /// hidden store leaves the view's free blocks and inodes unchanged (the
     /// gate may round them). One retry with a new file, in case the host's
