@@ -84,7 +84,11 @@ extension Gate {
         for name in names {
             // A name that vanished or cannot be inspected is left out: fail closed.
             guard let verdict = try? classify(name, in: dir.ino, parent: rec, parentFD: parentFD) else { continue }
-            if case .hidden(_, let store?) = verdict { secrets.noteHidden(store) { table.segments(of: dir.ino) + [name] } }
+            if case .hidden(_, let store?) = verdict {
+                secrets.noteHidden(store, path: { table.segments(of: dir.ino) + [name] }) {
+                    openStore(name, in: parentFD, store)
+                }
+            }
             guard case .shown(let st, let cursor) = verdict else { continue }
             items.append(OpenDirectory.Item(name: name, stat: st, cursor: cursor))
         }

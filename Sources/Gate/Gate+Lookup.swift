@@ -53,6 +53,13 @@ extension Gate {
         return .shown(st, isDirectory ? cursor : nil)
     }
 
+    /// A hidden directory the secret set keeps open, checked to be the one
+    /// judged: it follows the directory wherever the host moves it.
+    func openStore(_ name: [UInt8], in dir: OwnedFD, _ st: FileStat) -> OwnedFD? {
+        guard st.kind == .directory else { return nil }
+        return try? reopen(name, in: dir, expecting: st.identity, flags: Sys.O_PATH | Sys.O_DIRECTORY).0
+    }
+
     /// Adds a kernel reference for a shown name and builds its entry.
     func enter(_ name: [UInt8], in parentIno: InodeNumber, stat st: FileStat, cursor: PolicyCursor?) -> Entry {
         let ino = table.reference(parent: parentIno, identity: st.identity, name: name, stamp: ChangeStamp(st)) {
@@ -81,7 +88,11 @@ extension Gate {
             return .entry(enter(name, in: parentIno, stat: st, cursor: cursor))
         case .hidden(let rule, let store):
             return .negative(after: { [self] in
-                if let store { secrets.noteHidden(store) { table.segments(of: parentIno) + [name] } }
+                if let store {
+                    secrets.noteHidden(store, path: { table.segments(of: parentIno) + [name] }) {
+                        try? openStore(name, in: directoryFD(parentIno), store)
+                    }
+                }
                 recordDeny(op: "lookup", rule: rule, path: path(parentIno, name), caller: caller)
             })
         case .mountpoint, .missing:

@@ -84,7 +84,8 @@ public final class Gate: Sendable {
         var shown: [([UInt8], FileStat, PolicyCursor?)] = []
         for name in names.prefix(Gate.nearRootScanLimit) {
             switch try? judge(name, in: dir) {
-            case .hidden(_, let store?)?: secrets.noteHidden(store) { path + [name] }
+            case .hidden(_, let store?)?:
+                secrets.noteHidden(store, path: { path + [name] }) { openStore(name, in: dir.fd, store) }
             case .shown(let st, let cursor)?: shown.append((name, st, cursor))
             default: continue
             }

@@ -37,7 +37,8 @@ public struct GateSettings: Sendable {
     public var handleCaps = HandleCaps(total: 16_384, perProcess: 8_192, perContainer: 12_288, perUser: 12_288)
     /// Descriptors kept free beyond every cap and cache, for the daemon's
     /// own work: `/proc` reads that name callers in the log, the log's
-    /// rotations, re-opening nodes, the source-watch descriptors.
+    /// rotations, re-opening nodes, the source-watch descriptors, and up to
+    /// 256 secret stores held open (`SecretIdentities.storeDescriptorLimit`).
     public static let reservedDescriptors = 1_024
     /// Maps the calling thread to the process and container the caps count
     /// by. The daemon answers from `/proc` (thread group, cgroup); the

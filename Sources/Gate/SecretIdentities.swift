@@ -49,10 +49,19 @@ final class SecretIdentities: Sendable {
         case ancestor(Set<[UInt8]>)
     }
 
+    /// A store met below the root: the path it was last met at and, while
+    /// descriptors last, the directory itself.
+    private struct Store: Sendable {
+        var path: SourcePath
+        var fd: OwnedFD?
+    }
+
     private struct State: Sendable {
         var known: Set<FileIdentity> = []
         /// Stores met below the root, by identity, with the path they were met at.
-        var stores: [FileIdentity: SourcePath] = [:]
+        var stores: [FileIdentity: Store] = [:]
+        /// Stores held open by descriptor (at most `storeDescriptorLimit`).
+        var storeDescriptors = 0
         var watches: [Int32: Watch] = [:]
         var watchesComplete = true
         /// Something changed, or a store was met, since the last scan began.
@@ -74,6 +83,9 @@ final class SecretIdentities: Sendable {
     static let scanLimitPerStore = 200_000
     static let knownLimit = 1_000_000
     static let storeLimit = 10_000
+    /// Stores held open by descriptor; counted in the daemon's reserve
+    /// (`GateSettings.reservedDescriptors`).
+    static let storeDescriptorLimit = 256
     /// The background thread rescans at most this often.
     static let backgroundScanIntervalMicroseconds: UInt32 = 100_000
 
@@ -150,21 +162,37 @@ final class SecretIdentities: Sendable {
     /// The view met a name hidden by a secret or deny rule: a directory is
     /// scanned with the stores from now on, a regular file is remembered.
     /// Costs no I/O here, so a hidden name takes no longer to answer.
-    func noteHidden(_ st: FileStat, path: () -> SourcePath) {
+    ///
+    /// A store is held open (an O_PATH descriptor, up to
+    /// `storeDescriptorLimit` of them), so a rescan still finds it after the
+    /// host renames it or a folder above it; beyond that it is re-opened by
+    /// the path it was last met at, and meeting it at a new path moves it.
+    func noteHidden(_ st: FileStat, path: () -> SourcePath, open: () -> OwnedFD?) {
         switch st.kind {
         case .regular:
             state.withLock { s in
                 if s.known.count < SecretIdentities.knownLimit { s.known.insert(st.identity) }
             }
         case .directory:
-            let isNew = state.withLock { $0.stores[st.identity] == nil && $0.stores.count < SecretIdentities.storeLimit }
-            guard isNew else { return }
             let p = path()
-            state.withLock { s in
-                if s.stores[st.identity] == nil {
-                    s.stores[st.identity] = p
-                    s.stale = true
+            let (isNew, wantsDescriptor) = state.withLock { s -> (Bool, Bool) in
+                if let old = s.stores[st.identity] {
+                    if old.path != p {
+                        s.stores[st.identity]!.path = p
+                        s.stale = true
+                    }
+                    return (false, false)
                 }
+                return (s.stores.count < SecretIdentities.storeLimit,
+                        s.storeDescriptors < SecretIdentities.storeDescriptorLimit)
+            }
+            guard isNew else { return }
+            let fd = wantsDescriptor ? open() : nil
+            state.withLock { s in
+                guard s.stores[st.identity] == nil else { return }
+                s.stores[st.identity] = Store(path: p, fd: fd)
+                if fd != nil { s.storeDescriptors += 1 }
+                s.stale = true
             }
         default:
             return
@@ -199,13 +227,13 @@ final class SecretIdentities: Sendable {
     /// adds the regular files found. Call with `scanning` held.
     private func rescan() {
         let started = Int64(time(nil))
-        let stores = state.withLock { s -> [SourcePath] in
+        let stores = state.withLock { s -> [Store] in
             s.stale = false
             return Array(s.stores.values)
         }
         var found: Set<FileIdentity> = []
         for path in rootFixed { scanFixed(path, into: &found) }
-        for path in stores { scanStore(path, into: &found) }
+        for store in stores { scanStore(store, into: &found) }
         state.withLock { s in
             for id in found where s.known.count < SecretIdentities.knownLimit { s.known.insert(id) }
             s.lastScanWallClock = started
@@ -232,12 +260,13 @@ final class SecretIdentities: Sendable {
         }
     }
 
-    /// A store met below the root, re-opened by the path it was met at. If
-    /// that path now holds something else, the store moved: what was found
-    /// in it stays known.
-    private func scanStore(_ path: SourcePath, into found: inout Set<FileIdentity>) {
-        guard let raw = try? Sys.open(in: root.raw, Self.joined(path), flags: Sys.O_PATH | Sys.O_DIRECTORY) else { return }
-        walk(OwnedFD(adopting: raw), at: path, into: &found)
+    /// A store the gate noted: through its descriptor, wherever the host
+    /// moved it; else re-opened by the path it was last met at. What was
+    /// found in it before stays known either way.
+    private func scanStore(_ store: Store, into found: inout Set<FileIdentity>) {
+        if let fd = store.fd { return walk(fd, at: store.path, into: &found) }
+        guard let raw = try? Sys.open(in: root.raw, Self.joined(store.path), flags: Sys.O_PATH | Sys.O_DIRECTORY) else { return }
+        walk(OwnedFD(adopting: raw), at: store.path, into: &found)
     }
 
     /// Every regular file below `top`, iteratively; each directory is

@@ -163,4 +163,33 @@ final class EscapeStoreMoveTests: EscapeTestCase {
         sweep(fx, hidden: [".ssh.bak", ".AWS", "alice/.ssh~", "projects/y/innocent1", "projects/y/innocent2",
                            "projects/y/innocent3"])
     }
+
+    /// Second adversarial pass, finding 1: the view met `projects/x/.aws`,
+    /// then the host renamed a folder above it (and, separately, a store at
+    /// the root to a variant name). A secret created in the moved store
+    /// afterwards and hard-linked into a visible folder must be hidden,
+    /// without the view listing the store again.
+    func testAdversarial2bStoreRenamedAfterTheViewMetItIsStillScanned() throws {
+        let fx = try makeFixture()
+        try secret(fx, "projects/x/.aws/credentials")
+        try secret(fx, ".ssh/id_old")
+        try fx.tree.file("notes/readme.md", "readme\n")
+        sleep(Self.oldLinkSeconds)
+        try fx.mountLive(["--allow", "**"])
+        let v = fx.mountpoint
+        XCTAssertEqual(Posix.statError(v + "/projects/x"), 0)
+        _ = try? FileManager.default.contentsOfDirectory(atPath: v + "/projects/x")   // the view meets .aws
+
+        XCTAssertEqual(rename(fx.source + "/projects/x", fx.source + "/projects/y"), 0)
+        XCTAssertEqual(rename(fx.source + "/.ssh", fx.source + "/.ssh.bak"), 0)
+        try secret(fx, "projects/y/.aws/credentials2")
+        try secret(fx, ".ssh.bak/id_new")
+        try fx.tree.hardLink("notes/leak", to: "projects/y/.aws/credentials2")
+        try fx.tree.hardLink("notes/innocent", to: ".ssh.bak/id_new")
+        for name in ["leak", "innocent"] {
+            assertUnreadable(v + "/notes/" + name)
+            assertDenyLogged(fx, path: "notes/" + name, rule: "hardlink-secret")
+        }
+        sweep(fx, hidden: ["notes/leak", "notes/innocent", "projects/y/.aws", ".ssh.bak"])
+    }
 }
