@@ -66,10 +66,15 @@ enum BuiltinMatching {
     /// - `#`: emacs's `#B#`;
     /// - `)`: a copy `B (…)`;
     /// - `.` `-` `_` space: one trailing separator (`B.`, `B-`, `B `);
+    /// - a control byte, 0xFE or 0xFF: that byte (`B\n`);
+    /// - `,v`: an RCS file;
+    /// - whatever the last byte, a file manager's `copy of B` (and then only that);
     /// - a digit: `B` + separator + digits (`B.1`, `B-2`), else `B` + digits (`B2`);
     /// - a letter: `B` + separator (`.` `-` `_` space) + a backup word
-    ///   (`bak bk backup old orig save saved swp swo swn tmp temp copy prev
-    ///   new dpkg rpmsave rpmnew`), and vim's swap `.B.swp` (`.swo`, `.swn`).
+    ///   (`bak bk bkp backup old orig ori save saved sav tmp temp copy cp
+    ///   prev previous last keep disabled off new dpkg rpmsave rpmnew`, the
+    ///   archive suffixes `gz tgz tar zip bz2 xz zst`, vim's swap files `swp`
+    ///   down to `swa`), and vim's swap `.B.swp` (`.swo` … `.swa`).
     private static func stripOnce(_ name: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         let n = name.count
         guard n > 1 else { return }
@@ -77,8 +82,16 @@ enum BuiltinMatching {
             UnsafeBufferPointer(rebasing: name[start..<end])
         }
         func ascii(_ k: Int, _ c: Unicode.Scalar) -> Bool { name[k] == UInt8(ascii: c) }
+        // A file manager's "Copy of NAME" (the name is already lowered).
+        if n > 8, name.starts(with: copyOf) { return body(part(8, n)) }
         let last = name[n - 1]
         switch last {
+        case 0..<0x20, 0x7F, 0xFE, 0xFF:
+            // A trailing control byte, or one that is never UTF-8.
+            body(part(0, n - 1))
+        case UInt8(ascii: "v") where ascii(n - 2, ","):
+            // RCS: NAME,v
+            if n > 2 { body(part(0, n - 2)) }
         case UInt8(ascii: "~"):
             body(part(0, n - 1))
             if let dot = numberedBackup(name) { body(part(0, dot)) }
@@ -112,6 +125,8 @@ enum BuiltinMatching {
         return k - 1
     }
 
+    static let copyOf = Array("copy of ".utf8)
+
     @inline(__always)
     private static func isDigit(_ b: UInt8) -> Bool { b &- UInt8(ascii: "0") < 10 }
 
@@ -120,13 +135,14 @@ enum BuiltinMatching {
         b == UInt8(ascii: ".") || b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == UInt8(ascii: " ")
     }
 
-    static let backupWords: [[UInt8]] = [
-        "bak", "bk", "backup", "old", "orig", "save", "saved", "swp", "swo", "swn", "tmp", "temp", "copy", "prev",
-        "new", "dpkg", "rpmsave", "rpmnew",
-    ].map { Array($0.utf8) }
+    static let backupWords: [[UInt8]] = ([
+        "bak", "bk", "bkp", "backup", "old", "orig", "ori", "save", "saved", "sav", "tmp", "temp", "copy", "cp",
+        "prev", "previous", "last", "keep", "disabled", "off", "new", "dpkg", "rpmsave", "rpmnew",
+        "gz", "tgz", "tar", "zip", "bz2", "xz", "zst",
+    ] + "abcdefghijklmnop".map { "sw\($0)" }).map { Array($0.utf8) }   // vim's swap files, .swp down to .swa
 
     private static func isBackupWord(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard word.count >= 2, word.count <= 7 else { return false }
+        guard word.count >= 2, word.count <= 8 else { return false }
         return backupWords.contains { $0.count == word.count && $0.elementsEqual(word) }
     }
 }

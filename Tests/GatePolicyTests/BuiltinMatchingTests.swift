@@ -41,6 +41,11 @@ import Testing
         ("a_old", ["a_old", "a"]), ("a copy", ["a copy", "a"]), ("a (copy)", ["a (copy)", "a"]),
         ("a.dpkg-old", ["a.dpkg-old", "a.dpkg", "a"]), ("a.1", ["a.1", "a"]), ("a2", ["a2", "a"]), ("a-", ["a-", "a"]),
         ("a ", ["a ", "a"]), ("a.", ["a.", "a"]),
+        // The second adversarial pass: more backup tools and encodings.
+        ("copy of a", ["copy of a", "a"]), ("a.bkp", ["a.bkp", "a"]), ("a.sav", ["a.sav", "a"]),
+        ("a.swm", ["a.swm", "a"]), (".a.swa", [".a.swa", ".a", "a"]), ("a,v", ["a,v", "a"]),
+        ("a.gz", ["a.gz", "a"]), ("a.previous", ["a.previous", "a"]), ("a\n", ["a\n", "a"]),
+        ("a.swq", ["a.swq"]), ("copy of ", ["copy of ", "copy of"]),
         // Never an empty base.
         ("~", ["~"]), (".bak", [".bak"]), ("##", ["##"]), (".swp", [".swp"]), (".orig", [".orig"]),
         ("#a", ["#a"]), ("a#", ["a#"]), ("bak", ["bak"]), ("xbak", ["xbak"]), ("x.back", ["x.back"]),

@@ -118,7 +118,12 @@ enum Reference {
         func isDigit(_ b: UInt8) -> Bool { (0x30...0x39).contains(b) }
         func ends(_ t: String) -> Bool { name.count >= t.utf8.count && name.suffix(t.utf8.count).elementsEqual(t.utf8) }
         var out: [[UInt8]] = []
+        if name.count > 8, name.starts(with: Array("copy of ".utf8)) { return [Array(name.dropFirst(8))] }
         switch last {
+        case _ where last < 0x20 || last == 0x7F || last == 0xFE || last == 0xFF:
+            out.append(Array(name.dropLast()))
+        case UInt8(ascii: "v") where name[name.count - 2] == UInt8(ascii: ","):
+            if name.count > 2 { out.append(Array(name.dropLast(2))) }
         case UInt8(ascii: "~"):
             out.append(Array(name.dropLast()))
             // B.~DIGITS~
@@ -148,7 +153,7 @@ enum Reference {
             let base = Array(name[..<sep])
             if BuiltinMatching.backupWords.contains(word) {
                 out.append(base)
-                if ["swp", "swo", "swn"].map({ Array($0.utf8) }).contains(word), base.first == UInt8(ascii: "."), base.count > 1 {
+                if word.count == 3, word.starts(with: Array("sw".utf8)), base.first == UInt8(ascii: "."), base.count > 1 {
                     out.append(Array(base.dropFirst()))
                 }
             }
