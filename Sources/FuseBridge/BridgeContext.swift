@@ -5,11 +5,11 @@ import Synchronization
 
 /// What every request callback needs, reached through the session's userdata.
 final class BridgeContext: Sendable {
-    let gate: Gate
+    let gate: GateFileSystem
     let onReady: @Sendable () -> Void
     let maxRead: UInt32
 
-    init(gate: Gate, maxRead: UInt32, onReady: @escaping @Sendable () -> Void) {
+    init(gate: GateFileSystem, maxRead: UInt32, onReady: @escaping @Sendable () -> Void) {
         self.gate = gate
         self.maxRead = maxRead
         self.onReady = onReady

@@ -22,7 +22,7 @@ public enum FuseSession {
     /// INIT has been answered (an `ls` of the mountpoint then sees the view),
     /// and serves requests. Returns after the mount is gone.
     public static func serve(
-        _ gate: Gate, on mountpoint: String, options: Options,
+        _ gate: GateFileSystem, on mountpoint: String, options: Options,
         onMounted: @escaping @Sendable () -> Void
     ) throws(Failure) {
         ProcessMemory.limitMallocArenas(2)

@@ -15,7 +15,7 @@ enum Classification: Sendable {
     case missing
 }
 
-/// A directory a name is judged in (`Gate.judge`): a node the kernel holds,
+/// A directory a name is judged in (`GateFileSystem.judge`): a node the kernel holds,
 /// or one a symlink resolution or the mount-time scan opened on its way.
 struct JudgedDirectory {
     var identity: FileIdentity

@@ -2,7 +2,7 @@ import GateAudit
 import GatePolicy
 import GateSystem
 
-/// Everything a gate is built from. Values only; `Gate.init` does the I/O.
+/// Everything a gate is built from. Values only; `GateFileSystem.init` does the I/O.
 public struct GateSettings: Sendable {
     /// Absolute, symlink-free path of the source directory.
     public var source: String

@@ -114,7 +114,7 @@ final class SecretIdentities: Sendable {
     }
 
     /// The mount-time scan: the fixed paths and the stores already noted
-    /// (`Gate.noteStoresNearRoot`), and everything they hold.
+    /// (`GateFileSystem.noteStoresNearRoot`), and everything they hold.
     func start() {
         scanning.withLock { _ in rescan() }
         started.store(true, ordering: .releasing)

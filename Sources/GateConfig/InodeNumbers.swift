@@ -1,5 +1,5 @@
 /// Which inode numbers (`st_ino`, `d_ino`) the view reports. GateConfig
-/// cannot import Gate; the CLI maps this onto `Gate.InodeNumbering`.
+/// cannot import Gate; the CLI maps this onto `InodeNumbering` (module Gate).
 public enum InodeNumbers: String, Sendable, CaseIterable {
     /// The source files' own numbers (only visible files' are ever shown),
     /// so git's index and similar caches match files seen through the view.

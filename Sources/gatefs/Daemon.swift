@@ -32,9 +32,9 @@ enum Daemon {
             return HandleOwner(process: process.tgid ?? caller.pid, container: process.container, uid: caller.uid)
         }
         settings = settings.fitting(descriptorLimit: raiseDescriptorLimit())
-        let gate: Gate
+        let gate: GateFileSystem
         do {
-            gate = try Gate(settings: settings, mountpoint: plan.mountpoint, audit: audit)
+            gate = try GateFileSystem(settings: settings, mountpoint: plan.mountpoint, audit: audit)
         } catch {
             throw CLIFailure("cannot open the source \(plan.source): \(error)", code: CLIFailure.failed)
         }

@@ -4,7 +4,7 @@ import GateSystem
 import Glibc
 import SystemPackage
 
-extension Gate {
+extension GateFileSystem {
     /// Decides one name in a directory node. lookup and readdir both go
     /// through here, so a name is hidden in a listing exactly when lookup
     /// refuses it; a symlink is shown only when its target resolves.

@@ -11,7 +11,7 @@ import SystemPackage
 /// makes one `*at` syscall relative to a verified directory descriptor, and
 /// enqueues an audit event. Ops throw `Errno` and never reply: replying is
 /// the FUSE bridge's job.
-public final class Gate: Sendable {
+public final class GateFileSystem: Sendable {
     public let settings: GateSettings
     let policy: Policy
     let table: InodeTable
@@ -41,7 +41,7 @@ public final class Gate: Sendable {
         table = InodeTable(
             rootFD: rootFD, rootStat: rootStat, rootCursor: settings.policy.root,
             fdCapacity: settings.directoryFDCapacity)
-        let mountpointEntry = Gate.entry(of: mountpoint)
+        let mountpointEntry = GateFileSystem.entry(of: mountpoint)
         self.mountpointEntry = mountpointEntry
         let mounts = MountGuard(source: settings.source, root: rootFD, mountpoint: mountpoint)
         self.mounts = mounts
@@ -82,7 +82,7 @@ public final class Gate: Sendable {
         let owned = OwnedFD(adopting: stream)
         guard let names = try? Sys.directoryNames(owned.raw) else { return [] }
         var shown: [([UInt8], FileStat, PolicyCursor?)] = []
-        for name in names.prefix(Gate.nearRootScanLimit) {
+        for name in names.prefix(GateFileSystem.nearRootScanLimit) {
             switch try? judge(name, in: dir) {
             case .hidden(_, let store?)?:
                 secrets.noteHidden(store, path: { path + [name] }) { openStore(name, in: dir.fd, store) }
@@ -153,7 +153,7 @@ public final class Gate: Sendable {
     /// name may now refer to another file (renamed or swapped on the host),
     /// and then the node the kernel holds is gone (ESTALE).
     func reopenNode(_ rec: InodeRecord, in parentFD: OwnedFD, flags: Int32) throws(Errno) -> (OwnedFD, FileStat) {
-        try Gate.reopening { () throws(Errno) in try reopen(rec.name, in: parentFD, expecting: rec.identity, flags: flags) }
+        try GateFileSystem.reopening { () throws(Errno) in try reopen(rec.name, in: parentFD, expecting: rec.identity, flags: flags) }
     }
 
     /// Opens `name` in `dir` (openat2, no symlinks, no mount crossing) and
@@ -215,9 +215,9 @@ public final class Gate: Sendable {
     public func statfs(_ ino: InodeNumber) throws(Errno) -> Glibc.statvfs {
         var s = try Sys.statvfs(table.rootFD.raw)
         let unit = UInt64(max(1, s.f_frsize > 0 ? s.f_frsize : s.f_bsize))
-        let blockQuantum = max(1, Gate.freeSpaceQuantum / unit)
+        let blockQuantum = max(1, GateFileSystem.freeSpaceQuantum / unit)
         let blocks = UInt64(s.f_bavail) / blockQuantum * blockQuantum
-        let files = UInt64(s.f_favail) / Gate.freeInodeQuantum * Gate.freeInodeQuantum
+        let files = UInt64(s.f_favail) / GateFileSystem.freeInodeQuantum * GateFileSystem.freeInodeQuantum
         s.f_blocks = fsblkcnt_t(blocks)
         s.f_bfree = fsblkcnt_t(blocks)
         s.f_bavail = fsblkcnt_t(blocks)

@@ -4,7 +4,7 @@ import GateSystem
 import Glibc
 import SystemPackage
 
-extension Gate {
+extension GateFileSystem {
     /// Opens a regular file for reading. The name is resolved again relative
     /// to its parent's verified descriptor, without following symlinks, and
     /// the opened file must be the very file lookup approved: a swap between

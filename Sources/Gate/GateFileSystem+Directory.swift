@@ -4,7 +4,7 @@ import GateSystem
 import Glibc
 import SystemPackage
 
-extension Gate {
+extension GateFileSystem {
     /// Opens a directory for listing. A large listing whose directory has
     /// not changed since it was last read (same size, mtime and ctime) is
     /// left to the kernel's cache (`keepListing`), and the listing is

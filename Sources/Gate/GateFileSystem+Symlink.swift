@@ -4,7 +4,7 @@ import GateSystem
 import Glibc
 import SystemPackage
 
-extension Gate {
+extension GateFileSystem {
     /// A directory on the resolution stack: either a node the kernel holds,
     /// or one opened during this resolution.
     private struct Frame {
@@ -48,7 +48,7 @@ extension Gate {
             guard case .shown(let st, let cursor) = try judge(name, in: dir) else { throw Errno(rawValue: EACCES) }
             if st.kind == .symlink {
                 hops += 1
-                if hops > Gate.maxSymlinkHops { throw Errno(rawValue: ELOOP) }
+                if hops > GateFileSystem.maxSymlinkHops { throw Errno(rawValue: ELOOP) }
                 let next = try Sys.readlink(in: fd.raw, name)
                 if next.first == UInt8(ascii: "/") || next.isEmpty { throw Errno(rawValue: EXDEV) }
                 pending.append(contentsOf: next.split(separator: UInt8(ascii: "/")).reversed().map(Array.init))
