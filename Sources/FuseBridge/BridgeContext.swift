@@ -1,6 +1,6 @@
 import CFuse
 import Gate
-import GateAudit
+import GateAuditFormat
 import Synchronization
 
 /// What every request callback needs, reached through the session's userdata.

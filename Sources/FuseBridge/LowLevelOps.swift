@@ -1,6 +1,6 @@
 import CFuse
 import Gate
-import GateAudit
+import GateAuditFormat
 import GateSystem
 import Glibc
 import SystemPackage

@@ -67,7 +67,9 @@ extension Sys {
     public static func readFile(_ path: String, limit: Int) throws(Errno) -> [UInt8] {
         let fd = OwnedFD(adopting: try openPath(path, flags: O_RDONLY))
         var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        // No bigger than `limit`: the audit's caller lookups read three small
+        // /proc files on a FUSE thread, and zeroing 64 KiB for each is waste.
+        var chunk = [UInt8](repeating: 0, count: min(limit, 64 * 1024))
         while bytes.count < limit {
             let n = try Syscall.check {
                 chunk.withUnsafeMutableBytes { raw in Glibc.read(fd.raw, raw.baseAddress!, raw.count) }

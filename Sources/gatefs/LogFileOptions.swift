@@ -1,5 +1,5 @@
 import ArgumentParser
-import GateAudit
+import GateAuditWriter
 
 /// The optional FILE argument shared by the `log` subcommands.
 struct LogFileOptions: ParsableArguments {

@@ -1,6 +1,6 @@
 import Foundation
 import Gate
-import GateAudit
+import GateAuditFormat
 import GateConfig
 import GatePolicy
 import GateSystem

@@ -1,5 +1,7 @@
 import Foundation
-@testable import GateAudit
+@testable import GateAuditFormat
+@testable import GateAuditReader
+@testable import GateAuditWriter
 
 /// A fresh directory under /tmp, removed when the value dies.
 final class TemporaryDirectory {
