@@ -1,35 +1,20 @@
 import Foundation
+import GateAuditReader
 import Glibc
 
-/// The fields of an audit log line that the agent tests check.
-struct AgentAuditLine: Decodable, Sendable, CustomStringConvertible {
-    let event: String
-    let path: String
-    let pid: Int32
-    let uid: UInt32
-    let process: String?
-    let container: String?
-    let op: String?
-    let rule: String?
-    let result: String?
-    let mountpoint: String?
-
-    var description: String {
-        "\(event) \(path) uid=\(uid) process=\(process ?? "-") container=\(container ?? "-")"
-            + (rule.map { " rule=\($0)" } ?? "")
-    }
-
+/// The audit log as the agent tests read it: its records, waited for.
+enum AgentAuditLog {
     /// Every complete line of the log (a torn last line is skipped).
-    static func load(_ path: String) -> [AgentAuditLine] {
+    static func load(_ path: String) -> [AuditRecord] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
-        return text.split(separator: "\n").compactMap { try? JSONDecoder().decode(AgentAuditLine.self, from: Data($0.utf8)) }
+        return text.split(separator: "\n").compactMap { AuditRecord.parse(String($0)) }
     }
 
     /// The log once a line matching `predicate` is in it (the writer is
     /// asynchronous), or nil at the deadline.
     static func wait(
-        for path: String, timeout: Double = 10, _ predicate: (AgentAuditLine) -> Bool
-    ) -> [AgentAuditLine]? {
+        for path: String, timeout: Double = 10, _ predicate: (AuditRecord) -> Bool
+    ) -> [AuditRecord]? {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             let lines = load(path)
@@ -43,7 +28,7 @@ struct AgentAuditLine: Decodable, Sendable, CustomStringConvertible {
     /// from this process, then waits until that `open` is logged. Events are
     /// queued in order, so every request the daemon saw before is logged
     /// too: a barrier before asserting that something was NOT logged.
-    static func barrier(log: String, view: String, file: String, timeout: Double = 10) -> [AgentAuditLine]? {
+    static func barrier(log: String, view: String, file: String, timeout: Double = 10) -> [AuditRecord]? {
         _ = Posix.readFile(view + "/" + file)
         let me = getuid()
         return wait(for: log, timeout: timeout) { $0.event == "open" && $0.path == file && $0.uid == me }
