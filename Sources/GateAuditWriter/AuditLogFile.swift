@@ -339,20 +339,18 @@ extension AuditLogFile {
     /// The data written so far to disk (not the metadata): the writer's
     /// periodic flush. Nil, or the errno of the failure.
     func dataSync() -> Errno? {
-        guard let fd else { return nil }
-        do {
-            try Sys.dataSync(fd.raw)
-            return nil
-        } catch {
-            return error
-        }
+        flush(Sys.dataSync)
     }
 
     /// Everything written so far, and the file's size, to disk.
     func sync() -> Errno? {
+        flush(Sys.sync)
+    }
+
+    private func flush(_ call: (Int32) throws(Errno) -> Void) -> Errno? {
         guard let fd else { return nil }
         do {
-            try Sys.sync(fd.raw)
+            try call(fd.raw)
             return nil
         } catch {
             return error

@@ -123,19 +123,15 @@ struct AuditFormatter: Sendable {
             return String(text.prefix(10)) + " " + String(text.dropFirst(11).prefix(12))
         }
         let parts = Sys.localTime(time.microseconds.floorDivided(by: 1_000_000).quotient)
-        bytes.appendDigits(parts.year, width: 4)
-        bytes.append(UInt8(ascii: "-"))
-        bytes.appendDigits(parts.month, width: 2)
-        bytes.append(UInt8(ascii: "-"))
-        bytes.appendDigits(parts.day, width: 2)
-        bytes.append(UInt8(ascii: " "))
-        bytes.appendDigits(parts.hour, width: 2)
-        bytes.append(UInt8(ascii: ":"))
-        bytes.appendDigits(parts.minute, width: 2)
-        bytes.append(UInt8(ascii: ":"))
-        bytes.appendDigits(parts.second, width: 2)
-        bytes.append(UInt8(ascii: "."))
-        bytes.appendDigits(millis, width: 3)
+        // 2026-11-23 09:01:02.123: each field, then the separator after it.
+        let fields: [(value: Int64, width: Int, separator: Unicode.Scalar?)] = [
+            (parts.year, 4, "-"), (parts.month, 2, "-"), (parts.day, 2, " "),
+            (parts.hour, 2, ":"), (parts.minute, 2, ":"), (parts.second, 2, "."), (millis, 3, nil),
+        ]
+        for field in fields {
+            bytes.appendDigits(field.value, width: field.width)
+            if let separator = field.separator { bytes.append(UInt8(ascii: separator)) }
+        }
         return String(decoding: bytes, as: UTF8.self)
     }
 
