@@ -69,8 +69,10 @@ package enum AuditChain {
     }
 
     /// Reads `seq` and `hash` from the end of a line, or nil when the line does
-    /// not have the writer's exact shape.
-    package static func trailer<C: RandomAccessCollection>(of line: C) -> Trailer? where C.Element == UInt8, C.Index == Int {
+    /// not have the writer's exact shape. On `[UInt8]`, not generic: the
+    /// verifier in another module calls it for every line, and a generic
+    /// would reach it unspecialized.
+    package static func trailer(of line: [UInt8]) -> Trailer? {
         let start = line.startIndex
         let end = line.endIndex
         let tailLength = hashKey.count + 64 + 2  // ,"hash":" + hex + "}
