@@ -79,6 +79,8 @@ let package = Package(
         .testTarget(name: "GateConfigTests", dependencies: ["GateConfig", "GatePolicy"], swiftSettings: strict),
         .testTarget(name: "GateAuditTests", dependencies: ["GateAudit"], swiftSettings: strict),
         .testTarget(
+            name: "FuseBridgeTests", dependencies: ["FuseBridge", "Gate", "GatePolicy", "CFuse"], swiftSettings: strict),
+        .testTarget(
             name: "MountTests", dependencies: ["gatefs", "GateSystem"], swiftSettings: strict),
     ]
 )
