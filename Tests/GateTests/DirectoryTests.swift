@@ -121,6 +121,7 @@ import Testing
         }
         #expect(try openAndList() == false, "never listed yet")
         #expect(try openAndList() == true, "listed and unchanged")
+        usleep(20_000)   // past a tick of the kernel's coarse clock, so the change moves the mtime
         try t.file("projects/demo/src/new.c", "new\n")
         #expect(try openAndList() == false, "changed on the host")
         #expect(try openAndList() == true)
