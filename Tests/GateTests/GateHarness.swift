@@ -141,7 +141,7 @@ final class GateHarness {
         Result { () throws(Errno) in
             let source = try gate.read(fh, offset: offset, size: size, caller: caller)
             let bytes = [UInt8](unsafeUninitializedCapacity: source.size) { buf, count in
-                count = max(0, pread(source.fd, buf.baseAddress, source.size, off_t(source.offset)))
+                count = max(0, pread(source.fd.rawValue, buf.baseAddress, source.size, off_t(source.offset)))
             }
             return bytes
         }
