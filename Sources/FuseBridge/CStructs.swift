@@ -1,11 +1,9 @@
 import CFuse
 import Gate
-import GateAudit
 import GateSystem
 import Glibc
 
-// The C structs libfuse's reply calls take, built from the gate's Swift
-// values, and the open flags the kernel sends, decoded for the gate.
+// The C structs libfuse's reply calls take, built from the gate's Swift values.
 
 extension Glibc.stat {
     init(_ a: FileStat) {
@@ -58,14 +56,6 @@ extension Glibc.statvfs {
         f_ffree = fsfilcnt_t(s.freeFiles)
         f_favail = fsfilcnt_t(s.availableFiles)
         f_namemax = UInt(s.maxNameLength)
-    }
-}
-
-extension OpenFlags {
-    /// Decodes `fuse_file_info.flags`, the flags the caller passed to open(2).
-    init(fuse flags: Int32) {
-        self.init(
-            mode: OpenMode(openFlags: flags), truncate: flags & O_TRUNC != 0, append: flags & O_APPEND != 0,
-            create: flags & O_CREAT != 0)
+        f_fsid = UInt(s.fileSystemID)
     }
 }

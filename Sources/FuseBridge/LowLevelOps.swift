@@ -68,7 +68,7 @@ enum LowLevelOps {
     private static func installFileOps(_ ops: inout fuse_lowlevel_ops) {
         ops.open = { req, ino, fi in
             Reply.answer(req) { r throws(Errno) in
-                let opened = try r.gate.open(InodeNumber(ino), flags: OpenFlags(fuse: fi!.pointee.flags), caller: r.caller)
+                let opened = try r.gate.open(InodeNumber(ino), flags: OpenFlags(openFlags: fi!.pointee.flags), caller: r.caller)
                 if opened.attributesStale { r.context.invalidate(ino, pages: false) }
                 return .opened(opened.handle, info: fi!, keepCache: false, cacheListing: false, directIO: opened.directIO)
             }

@@ -57,7 +57,7 @@ struct Reply: ~Copyable {
             gatefs_fi_set_open_flags(info, keepCache ? 1 : 0, cacheListing ? 1 : 0, directIO ? 1 : 0)
             _ = fuse_reply_open(req, info)
         case .data(let source):
-            _ = gatefs_reply_fd_data(req, source.fd, off_t(source.offset), source.size)
+            _ = gatefs_reply_fd_data(req, source.fd.rawValue, off_t(source.offset), source.size)
         case .listing(let buffer):
             _ = fuse_reply_buf(req, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), buffer.count)
         case .bytes(let bytes):

@@ -1,6 +1,6 @@
 /// A file system's size and free space, as statvfs(3) reports them: the
 /// fields a FUSE statfs reply carries, plus the inodes free to unprivileged
-/// users. No fsid or mount flags: a FUSE statfs reply carries neither.
+/// users and the file system id.
 public struct FileSystemStats: Sendable, Hashable {
     /// `f_bsize`, the preferred I/O size.
     public var blockSize: UInt64
@@ -16,10 +16,12 @@ public struct FileSystemStats: Sendable, Hashable {
     public var availableFiles: UInt64
     /// `f_namemax`.
     public var maxNameLength: UInt64
+    /// `f_fsid`.
+    public var fileSystemID: UInt64
 
     public init(
         blockSize: UInt64, fragmentSize: UInt64, blocks: UInt64, freeBlocks: UInt64, availableBlocks: UInt64,
-        files: UInt64, freeFiles: UInt64, availableFiles: UInt64, maxNameLength: UInt64
+        files: UInt64, freeFiles: UInt64, availableFiles: UInt64, maxNameLength: UInt64, fileSystemID: UInt64
     ) {
         self.blockSize = blockSize
         self.fragmentSize = fragmentSize
@@ -30,5 +32,6 @@ public struct FileSystemStats: Sendable, Hashable {
         self.freeFiles = freeFiles
         self.availableFiles = availableFiles
         self.maxNameLength = maxNameLength
+        self.fileSystemID = fileSystemID
     }
 }
