@@ -1,0 +1,15 @@
+import GateSystem
+
+/// The one way the CLI speaks to the user on stderr: problems as
+/// "gatefs: MESSAGE", and the few notes and summaries meant for a person.
+enum StandardError {
+    /// One line, "gatefs: " and `message`.
+    static func report(_ message: String) {
+        write("gatefs: \(message)\n")
+    }
+
+    /// `text` as it is. Nothing sensible is left to do if stderr itself fails.
+    static func write(_ text: String) {
+        try? FileOutput.writeAll(2, Array(text.utf8))
+    }
+}
