@@ -89,6 +89,14 @@ let package = Package(
         .testTarget(name: "GatePolicyTests", dependencies: ["GatePolicy"], swiftSettings: strict),
         .testTarget(name: "GateConfigTests", dependencies: ["GateConfig", "GatePolicy", "GateVocabulary"], swiftSettings: strict),
         .testTarget(name: "GateAuditTests", dependencies: ["GateAudit", "GateVocabulary"], swiftSettings: strict),
+        // Gate driven on a temporary directory, without FUSE or root.
+        .testTarget(
+            name: "GateTests",
+            dependencies: [
+                "Gate", "GatePolicy", "GateConfig", "GateAudit", "GateSystem",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "MountTests", dependencies: ["gatefs", "GateSystem"], swiftSettings: strict),
     ]

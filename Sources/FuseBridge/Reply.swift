@@ -82,7 +82,7 @@ struct Reply: ~Copyable {
     }
 
     consuming func splice(_ source: ReadSource) {
-        _ = gatefs_reply_fd_data(req, source.fd, off_t(source.offset), source.size)
+        _ = gatefs_reply_fd_data(req, source.fd.rawValue, off_t(source.offset), source.size)
         discard self
     }
 

@@ -1,4 +1,5 @@
 import GateSystem
+import SystemPackage
 
 /// A positive lookup answer: the node, its attributes and how long the kernel may cache them.
 public struct Entry: Sendable {
@@ -20,7 +21,7 @@ public struct DirectoryItem: Sendable {
 /// A read served straight from the source file: the bridge splices
 /// `size` bytes at `offset` from `fd` to the kernel without copying them.
 public struct ReadSource: Sendable {
-    public let fd: Int32
+    public let fd: FileDescriptor
     public let offset: Int64
     public let size: Int
 }
