@@ -75,6 +75,7 @@ let package = Package(
             dependencies: [
                 "GatePolicy", "GateVocabulary", "GateConfig", "GateSystem", "GateAudit", "Gate", "FuseBridge",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SystemPackage", package: "swift-system"),
                 // Daemon diagnostics (`mount --debug`), kept apart from the audit log.
                 .product(name: "Logging", package: "swift-log"),
             ],

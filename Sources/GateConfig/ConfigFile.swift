@@ -4,17 +4,15 @@ import GateSystem
 /// errno ("No such file or directory") rather than a Foundation wrapper.
 enum ConfigFile {
     static func contents(_ path: String) throws(ConfigError) -> String {
-        func failure(_ what: String, _ errno: some CustomStringConvertible) -> ConfigError {
-            ConfigError(file: path, line: nil, column: nil, message: "cannot \(what): \(errno)")
-        }
+        var opened = false
         let bytes: [UInt8]
         do {
-            bytes = try WholeFile.read(path)
+            let file = try Sys.openPath(path)
+            opened = true
+            // The OwnedFD must outlive the reads: its deinit closes the descriptor.
+            bytes = try withExtendedLifetime(file) { try Sys.readAll(file.descriptor) }
         } catch {
-            switch error {
-            case .open(let errno): throw failure("open", errno)
-            case .read(let errno): throw failure("read", errno)
-            }
+            throw ConfigError(file: path, line: nil, column: nil, message: "cannot \(opened ? "read" : "open"): \(error)")
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw ConfigError(file: path, line: nil, column: nil, message: "not valid UTF-8 text")

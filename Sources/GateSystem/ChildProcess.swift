@@ -12,7 +12,7 @@ public struct ChildProcess: Sendable {
         /// /dev/null (read-only as descriptor 0, else write-only).
         case null
         /// A copy of this process's descriptor, without its close-on-exec flag.
-        case copy(of: Int32)
+        case copy(of: FileDescriptor)
     }
 
     /// How a child ended, as `waitpid` reports it.
@@ -54,20 +54,20 @@ public struct ChildProcess: Sendable {
     private static func add(_ descriptors: [(Int32, Descriptor)], to actions: inout posix_spawn_file_actions_t) {
         // Above every descriptor named here, so a detour never lands on one.
         let spare = descriptors.map { target, d in
-            if case .copy(let source) = d { return max(target, source) }
+            if case .copy(let source) = d { return max(target, source.rawValue) }
             return target
         }.max().map { $0 + 1 } ?? 3
         for (target, descriptor) in descriptors {
             switch descriptor {
             case .null:
                 posix_spawn_file_actions_addopen(&actions, target, "/dev/null", target == 0 ? O_RDONLY : O_WRONLY, 0)
-            case .copy(let source) where source == target:
+            case .copy(let source) where source.rawValue == target:
                 // dup2(fd, fd) would keep FD_CLOEXEC: go through a spare number.
-                posix_spawn_file_actions_adddup2(&actions, source, spare)
+                posix_spawn_file_actions_adddup2(&actions, source.rawValue, spare)
                 posix_spawn_file_actions_adddup2(&actions, spare, target)
                 posix_spawn_file_actions_addclose(&actions, spare)
             case .copy(let source):
-                posix_spawn_file_actions_adddup2(&actions, source, target)
+                posix_spawn_file_actions_adddup2(&actions, source.rawValue, target)
             }
         }
     }

@@ -4,69 +4,46 @@ import SystemPackage
 /// A pipe for hearing from a child process (the daemon's ready report, a
 /// helper's stderr). Both ends close on exec: the child gets its end as a
 /// `ChildProcess.Descriptor.copy`, and nothing else leaks into it.
-public struct ProcessPipe: ~Copyable {
-    public let readEnd: Int32
-    /// This process's write end until `closeWriteEnd`.
-    public private(set) var writeEnd: Int32
+public struct ProcessPipe: Sendable {
+    public let readEnd: OwnedFD
+    /// This process's write end, until `closeWriteEnd`.
+    public private(set) var writeEnd: OwnedFD?
 
-    /// The corresponding C function is `pipe(2)`.
+    /// The corresponding C function is `pipe2(2)` with `O_CLOEXEC`.
     public init() throws(Errno) {
         var fds: [Int32] = [-1, -1]
         _ = try Syscall.check { pipe(&fds) }
-        do {
-            for fd in fds { _ = try Syscall.check { fcntl(fd, F_SETFD, FD_CLOEXEC) } }
-        } catch {
-            fds.forEach(FileOutput.close)
-            throw error
-        }
-        readEnd = fds[0]
-        writeEnd = fds[1]
-    }
-
-    deinit {
-        FileOutput.close(readEnd)
-        if writeEnd >= 0 { FileOutput.close(writeEnd) }
+        readEnd = OwnedFD(adopting: FileDescriptor(rawValue: fds[0]))
+        writeEnd = OwnedFD(adopting: FileDescriptor(rawValue: fds[1]))
+        for fd in fds { _ = try Syscall.check { fcntl(fd, F_SETFD, FD_CLOEXEC) } }
     }
 
     /// Once the child holds its copy: the reader then sees end of file when the child is done.
     public mutating func closeWriteEnd() {
-        guard writeEnd >= 0 else { return }
-        FileOutput.close(writeEnd)
-        writeEnd = -1
+        writeEnd = nil
     }
 
     /// What arrives up to and including a newline, or up to end of file; nil
-    /// if `timeout` seconds pass first. The corresponding C functions are
-    /// `poll(2)` and `read(2)`.
+    /// if `timeout` seconds pass first.
     public func readLine(timeout: Double) throws(Errno) -> [UInt8]? {
         let deadline = ContinuousClock.now.advanced(by: .milliseconds(Int(timeout * 1000)))
         var received: [UInt8] = []
-        var pfd = pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 512, alignment: 1)
+        defer { chunk.deallocate() }
         while received.last != UInt8(ascii: "\n") {
             let (seconds, attoseconds) = ContinuousClock.now.duration(to: deadline).components
             let left = Int32(clamping: max(0, seconds * 1000 + attoseconds / 1_000_000_000_000_000))
             if left == 0 { return nil }
-            if try Syscall.check({ poll(&pfd, 1, left) }) == 0 { continue }
-            let chunk = try readChunk()
-            if chunk.isEmpty { break }
-            received += chunk
+            if try Sys.poll(readEnd.descriptor, for: .readable, timeoutMilliseconds: left).isEmpty { continue }
+            let n = try Sys.read(readEnd.descriptor, into: chunk)
+            if n == 0 { break }
+            received += chunk[..<n]
         }
         return received
     }
 
     /// Everything until end of file.
     public func readAll() throws(Errno) -> [UInt8] {
-        var received: [UInt8] = []
-        while true {
-            let chunk = try readChunk()
-            if chunk.isEmpty { return received }
-            received += chunk
-        }
-    }
-
-    private func readChunk() throws(Errno) -> [UInt8] {
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        let n = try Syscall.check { chunk.withUnsafeMutableBytes { read(readEnd, $0.baseAddress, $0.count) } }
-        return Array(chunk[..<n])
+        try Sys.readAll(readEnd.descriptor)
     }
 }

@@ -41,7 +41,7 @@ enum Daemon {
                     log.debug("runtime state not saved: status will not list this mount", metadata: ["error": "\(error)"])
                 }
                 log.debug("session started", metadata: ["pid": "\(getpid())", "mountpoint": "\(plan.mountpoint)"])
-                ready.succeed(standardErrorTo: diagnostics.file)
+                ready.succeed(standardErrorTo: diagnostics.file?.descriptor)
             }
         } catch {
             finish(gate, audit: audit, info: info)

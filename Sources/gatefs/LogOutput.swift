@@ -1,4 +1,5 @@
 import GateSystem
+import SystemPackage
 import Glibc
 
 /// Buffered writes to stdout by fd, bypassing stdio (whose global `stdout`
@@ -17,7 +18,7 @@ struct LogOutput {
 
     mutating func flush() {
         do {
-            try FileOutput.writeAll(1, buffer)
+            try FileOutput.writeAll(.standardOutput, buffer)
         } catch {
             // EPIPE (reader went away) and other errors: nothing sensible to do but stop.
             exit(error.rawValue == EPIPE ? 0 : 1)

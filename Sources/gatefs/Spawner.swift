@@ -23,7 +23,7 @@ enum Spawner {
         do {
             daemon = try ChildProcess.spawn(
                 [exe] + arguments + ["--ready-fd", "3"], newSession: true,
-                descriptors: [(0, .null), (1, .null), (3, .copy(of: pipe.writeEnd))])
+                descriptors: [(0, .null), (1, .null), (3, .copy(of: pipe.writeEnd!.descriptor))])
         } catch {
             throw CLIFailure("cannot start the daemon \(exe): \(error)", code: CLIFailure.failed)
         }

@@ -1,4 +1,5 @@
 import GateSystem
+import SystemPackage
 
 /// The one way the CLI speaks to the user on stderr: problems as
 /// "gatefs: MESSAGE", and the few notes and summaries meant for a person.
@@ -10,6 +11,6 @@ enum StandardError {
 
     /// `text` as it is. Nothing sensible is left to do if stderr itself fails.
     static func write(_ text: String) {
-        try? FileOutput.writeAll(2, Array(text.utf8))
+        try? FileOutput.writeAll(.standardError, Array(text.utf8))
     }
 }

@@ -64,7 +64,7 @@ enum Unmounter {
         let tool = "/usr/bin/fusermount3"
         do {
             var pipe = try ProcessPipe()
-            let child = try ChildProcess.spawn([tool] + arguments, descriptors: [(2, .copy(of: pipe.writeEnd))])
+            let child = try ChildProcess.spawn([tool] + arguments, descriptors: [(2, .copy(of: pipe.writeEnd!.descriptor))])
             pipe.closeWriteEnd()
             let message = String(decoding: try pipe.readAll(), as: UTF8.self)
             return (try child.wait(), message)
