@@ -9,7 +9,8 @@ public struct ProcessPipe: Sendable {
     /// This process's write end, until `closeWriteEnd`.
     public private(set) var writeEnd: OwnedFD?
 
-    /// The corresponding C function is `pipe2(2)` with `O_CLOEXEC`.
+    /// The corresponding C functions are `pipe(2)` and `fcntl(2)` (`FD_CLOEXEC`
+    /// on both ends; `pipe2` is hidden from Swift's Glibc module).
     public init() throws(Errno) {
         var fds: [Int32] = [-1, -1]
         _ = try Syscall.check { pipe(&fds) }
