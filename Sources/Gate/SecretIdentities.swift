@@ -119,6 +119,10 @@ final class SecretIdentities: Sendable {
         started.store(true, ordering: .releasing)
     }
 
+    var counts: SecretScanCounts {
+        state.withLock { SecretScanCounts(fixedPaths: rootFixed.count, stores: $0.stores.count, files: $0.known.count) }
+    }
+
     /// Whether the file was recorded as a secret (no scan).
     func isKnown(_ identity: FileIdentity) -> Bool {
         state.withLock { $0.known.contains(identity) }

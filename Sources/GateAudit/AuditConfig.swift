@@ -1,3 +1,4 @@
+import GateVocabulary
 import Glibc
 
 /// Where and how the audit log is written.

@@ -1,3 +1,4 @@
+import GateVocabulary
 import Glibc
 
 /// The audit log of one mount: FUSE threads `record`, one writer thread writes.

@@ -17,12 +17,19 @@ extension Sys {
     /// A small file's whole contents (procfs and sysfs files report size 0,
     /// so this reads until EOF), at most `limit` bytes.
     public static func readFile(_ path: String, limit: Int) throws(Errno) -> [UInt8] {
-        let fd = try openPath(path)
+        let file = try openPath(path)
+        // The OwnedFD must outlive the reads: its deinit closes the descriptor.
+        return try withExtendedLifetime(file) { () throws(Errno) -> [UInt8] in try readAll(file.descriptor, limit: limit) }
+    }
+
+    /// What `fd` gives until end of file, at most about `limit` bytes (a
+    /// config file, a child's stderr through a pipe).
+    public static func readAll(_ fd: FileDescriptor, limit: Int = .max) throws(Errno) -> [UInt8] {
         var bytes: [UInt8] = []
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 1)
         defer { chunk.deallocate() }
         while bytes.count < limit {
-            let n = try read(fd.descriptor, into: chunk)
+            let n = try read(fd, into: chunk)
             if n == 0 { break }
             bytes.append(contentsOf: chunk[..<n])
         }

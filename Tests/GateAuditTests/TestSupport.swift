@@ -1,4 +1,5 @@
 import Foundation
+import GateVocabulary
 @testable import GateAudit
 
 /// A fresh directory under /tmp, removed when the value dies.
