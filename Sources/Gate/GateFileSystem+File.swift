@@ -1,7 +1,6 @@
 import GateAudit
 import GatePolicy
 import GateSystem
-import Glibc
 import SystemPackage
 
 extension GateFileSystem {
@@ -18,7 +17,7 @@ extension GateFileSystem {
         guard let rec = table.record(ino) else { throw Errno.noSuchFileOrDirectory }
         let path = table.path(of: ino)
         do throws(Errno) {
-            if flags.changesFile { throw Errno(rawValue: EROFS) }
+            if flags.changesFile { throw Errno.readOnlyFileSystem }
             guard rec.kind == .regular else { throw Errno.permissionDenied }
             let (fd, st) = try reopen(rec, in: try directoryFD(rec.parent), as: .readableFile)
             guard st.kind == .regular else { throw Errno.staleNFSFileHandle }

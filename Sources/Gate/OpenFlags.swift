@@ -1,5 +1,5 @@
 import GateAudit
-import Glibc
+import SystemPackage
 
 /// What an open(2) asks for. The FUSE bridge decodes the kernel's flags
 /// into one once, so the ops see Swift values, not C bits.
@@ -21,9 +21,10 @@ public struct OpenFlags: Sendable, Hashable {
 
     /// Decodes the flags the caller passed to open(2).
     public init(openFlags flags: Int32) {
+        let options = FileDescriptor.OpenOptions(rawValue: flags)
         self.init(
-            mode: OpenMode(openFlags: flags), truncate: flags & O_TRUNC != 0, append: flags & O_APPEND != 0,
-            create: flags & O_CREAT != 0)
+            mode: OpenMode(openFlags: flags), truncate: options.contains(.truncate),
+            append: options.contains(.append), create: options.contains(.create))
     }
 
     /// Whether the open would let the caller change the file.
