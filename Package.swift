@@ -99,6 +99,8 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(
+            name: "FuseBridgeTests", dependencies: ["FuseBridge", "Gate", "GatePolicy", "CFuse"], swiftSettings: strict),
+        .testTarget(
             name: "MountTests", dependencies: ["gatefs", "GateSystem"], swiftSettings: strict),
     ]
 )

@@ -4,7 +4,10 @@ import SystemPackage
 /// A positive lookup answer: the node, its attributes and how long the kernel may cache them.
 public struct Entry: Sendable {
     public let ino: InodeNumber
-    /// The node's attributes, with `ino` set to the view's node id.
+    /// Which use of the node id `ino` this node is.
+    public let generation: Generation
+    /// The node's attributes. Their `ino` is the source file's own with the
+    /// default `InodeNumbering.source`, the node id only with `.private`.
     public let attributes: FileStat
     public let entryTimeout: Double
     public let attrTimeout: Double

@@ -1,7 +1,6 @@
 import GateAudit
 import GatePolicy
 import GateSystem
-import Glibc
 import SystemPackage
 
 extension GateFileSystem {
@@ -14,13 +13,11 @@ extension GateFileSystem {
     /// reaches the daemon and the log. `attributesStale` says the file
     /// changed since its attributes were last sent (a file grown on the
     /// host): the kernel must drop them, or it cuts reads at the old size.
-    public func open(_ ino: InodeNumber, flags: Int32, caller: Caller?) throws(Errno) -> OpenedFile {
-        let access = flags & O_ACCMODE
-        let mode: OpenMode = access == O_WRONLY ? .write : access == O_RDWR ? .readWrite : .read
+    public func open(_ ino: InodeNumber, flags: OpenFlags, caller: Caller?) throws(Errno) -> OpenedFile {
         guard let rec = table.record(ino) else { throw Errno.noSuchFileOrDirectory }
         let path = table.path(of: ino)
         do throws(Errno) {
-            if mode != .read || flags & (O_TRUNC | O_APPEND | O_CREAT) != 0 { throw Errno(rawValue: EROFS) }
+            if flags.changesFile { throw Errno.readOnlyFileSystem }
             guard rec.kind == .regular else { throw Errno.permissionDenied }
             let (fd, st) = try reopen(rec, in: try directoryFD(rec.parent), as: .readableFile)
             guard st.kind == .regular else { throw Errno.staleNFSFileHandle }
@@ -33,11 +30,11 @@ extension GateFileSystem {
             guard let (fh, concurrent) = handles.insert(file, caps: settings.handleCaps) else {
                 throw Errno.tooManyOpenFiles
             }
-            audit?.record(.open(mode: mode, handle: fh.raw, errno: 0), path: path, caller: caller)
+            audit?.record(.open(mode: flags.mode, handle: fh.raw, errno: 0), path: path, caller: caller)
             return OpenedFile(
                 handle: fh, attributesStale: table.exchangeStamp(ino, ChangeStamp(st)), directIO: concurrent)
         } catch {
-            audit?.record(.open(mode: mode, handle: 0, errno: error.rawValue), path: path, caller: caller)
+            audit?.record(.open(mode: flags.mode, handle: 0, errno: error.rawValue), path: path, caller: caller)
             throw error
         }
     }

@@ -151,19 +151,19 @@ public final class GateFileSystem: Sendable {
     /// Free space is rounded down to whole GiB and free inodes to 65,536, so
     /// creating or deleting hidden files moves them only when a boundary is
     /// crossed, not with every block.
-    public func statfs(_ ino: InodeNumber) throws(Errno) -> Glibc.statvfs {
+    public func statfs(_ ino: InodeNumber) throws(Errno) -> FileSystemStats {
         var s = try Sys.statvfs(table.rootFD.descriptor)
-        let unit = UInt64(max(1, s.f_frsize > 0 ? s.f_frsize : s.f_bsize))
+        let unit = max(1, s.fragmentSize > 0 ? s.fragmentSize : s.blockSize)
         let blockQuantum = max(1, GateFileSystem.freeSpaceQuantum / unit)
-        let blocks = UInt64(s.f_bavail) / blockQuantum * blockQuantum
-        let files = UInt64(s.f_favail) / GateFileSystem.freeInodeQuantum * GateFileSystem.freeInodeQuantum
-        s.f_blocks = fsblkcnt_t(blocks)
-        s.f_bfree = fsblkcnt_t(blocks)
-        s.f_bavail = fsblkcnt_t(blocks)
-        s.f_files = fsfilcnt_t(files)
-        s.f_ffree = fsfilcnt_t(files)
-        s.f_favail = fsfilcnt_t(files)
-        s.f_fsid = 0
+        let blocks = s.availableBlocks / blockQuantum * blockQuantum
+        let files = s.availableFiles / GateFileSystem.freeInodeQuantum * GateFileSystem.freeInodeQuantum
+        s.blocks = blocks
+        s.freeBlocks = blocks
+        s.availableBlocks = blocks
+        s.files = files
+        s.freeFiles = files
+        s.availableFiles = files
+        s.fileSystemID = 0
         return s
     }
 

@@ -132,10 +132,14 @@ public enum Sys {
     }
 
     /// The corresponding C function is `fstatvfs(3)`.
-    public static func statvfs(_ fd: FileDescriptor) throws(Errno) -> Glibc.statvfs {
+    public static func statvfs(_ fd: FileDescriptor) throws(Errno) -> FileSystemStats {
         var out = Glibc.statvfs()
         _ = try Syscall.check { Glibc.fstatvfs(fd.rawValue, &out) }
-        return out
+        return FileSystemStats(
+            blockSize: UInt64(out.f_bsize), fragmentSize: UInt64(out.f_frsize), blocks: UInt64(out.f_blocks),
+            freeBlocks: UInt64(out.f_bfree), availableBlocks: UInt64(out.f_bavail), files: UInt64(out.f_files),
+            freeFiles: UInt64(out.f_ffree), availableFiles: UInt64(out.f_favail), maxNameLength: UInt64(out.f_namemax),
+            fileSystemID: UInt64(out.f_fsid))
     }
 
     /// The corresponding C function is `fgetxattr(2)`; `size` 0 asks for the length.

@@ -132,7 +132,7 @@ final class GateHarness {
     // MARK: - Files
 
     func open(_ ino: InodeNumber, flags: Int32 = O_RDONLY) -> Result<FileHandle, Errno> {
-        Result { () throws(Errno) in try gate.open(ino, flags: flags, caller: caller).handle }
+        Result { () throws(Errno) in try gate.open(ino, flags: OpenFlags(openFlags: flags), caller: caller).handle }
     }
 
     /// A read as the bridge serves it: the gate names the descriptor and
@@ -178,9 +178,9 @@ final class GateHarness {
         Result { () throws(Errno) in
             let s = try gate.statfs(.root)
             return FreeSpace(
-                unit: UInt64(s.f_frsize > 0 ? s.f_frsize : s.f_bsize), blocks: UInt64(s.f_blocks),
-                blocksFree: UInt64(s.f_bfree), blocksAvailable: UInt64(s.f_bavail), files: UInt64(s.f_files),
-                filesFree: UInt64(s.f_ffree), filesAvailable: UInt64(s.f_favail), fsid: UInt64(s.f_fsid))
+                unit: s.fragmentSize > 0 ? s.fragmentSize : s.blockSize, blocks: s.blocks,
+                blocksFree: s.freeBlocks, blocksAvailable: s.availableBlocks, files: s.files,
+                filesFree: s.freeFiles, filesAvailable: s.availableFiles, fsid: s.fileSystemID)
         }
     }
 
