@@ -55,7 +55,7 @@ enum LowLevelOps {
         }
         ops.access = { req, ino, mask in
             Reply.answer(req) { r throws(Errno) in
-                try r.gate.access(InodeNumber(ino), mask: mask)
+                try r.gate.access(InodeNumber(ino), wantsWrite: mask & W_OK != 0)
                 return .ok
             }
         }

@@ -1,7 +1,6 @@
 import GateAudit
 import GatePolicy
 import GateSystem
-import Glibc
 import Synchronization
 import SystemPackage
 
@@ -170,10 +169,11 @@ public final class GateFileSystem: Sendable {
     static let freeSpaceQuantum: UInt64 = 1 << 30
     static let freeInodeQuantum: UInt64 = 65_536
 
-    /// Write access is refused at the kernel (`ro`) and again here.
-    public func access(_ ino: InodeNumber, mask: Int32) throws(Errno) {
+    /// Write access is refused at the kernel (`ro`) and again here. The
+    /// bridge decodes access(2)'s mask into `wantsWrite` (its `W_OK` bit).
+    public func access(_ ino: InodeNumber, wantsWrite: Bool) throws(Errno) {
         guard table.record(ino) != nil else { throw Errno.noSuchFileOrDirectory }
-        if mask & W_OK != 0 { throw Errno.readOnlyFileSystem }
+        if wantsWrite { throw Errno.readOnlyFileSystem }
     }
 
     public func forget(_ ino: InodeNumber, count: UInt64) {

@@ -113,7 +113,7 @@ final class GateHarness {
     }
 
     func access(_ ino: InodeNumber, _ mask: Int32) -> Result<Void, Errno> {
-        Result { () throws(Errno) in try gate.access(ino, mask: mask) }
+        Result { () throws(Errno) in try gate.access(ino, wantsWrite: mask & W_OK != 0) }
     }
 
     func readlink(_ ino: InodeNumber) -> Result<String, Errno> {
