@@ -6,9 +6,10 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+// Linux only: gatefs needs libfuse3, /proc and inotify, so no Apple
+// platform is declared (there is nothing it could build for there).
 let package = Package(
     name: "gatefs",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "gatefs", targets: ["gatefs"]),
         // For Benchmarks/Micro, a separate package that depends on this one by path.
@@ -21,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // C modules. Only FuseBridge imports CFuse; only GateSystem imports CGateSys.
@@ -32,10 +34,17 @@ let package = Package(
         // Policy: pure values and functions, no I/O.
         .target(name: "GatePolicy", swiftSettings: strict),
 
-        // Config: TOML and the shipped built-in secret list into a PolicySpec.
+        // Vocabulary: the settings' names shared by the config, the CLI and the
+        // layers that act on them (inode numbering, read logging), defined once.
+        .target(name: "GateVocabulary", swiftSettings: strict),
+
+        // Config: TOML and the shipped built-in secret list into a PolicySpec
+        // (the file itself is read through GateSystem).
         .target(
             name: "GateConfig",
-            dependencies: ["GatePolicy", .product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: [
+                "GatePolicy", "GateVocabulary", "GateSystem", .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
             swiftSettings: strict,
             plugins: ["EmbedSecretsPlugin"]),
 
@@ -51,6 +60,7 @@ let package = Package(
         .target(
             name: "GateAuditFormat",
             dependencies: [
+                "GateVocabulary",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
@@ -59,19 +69,23 @@ let package = Package(
         // thread, rotation, the log's file identities, the caller-process cache.
         .target(
             name: "GateAuditWriter",
-            dependencies: ["GateAuditFormat", "GateSystem", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: [
+                "GateAuditFormat", "GateVocabulary", "GateSystem", .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: strict),
         // Reading logs back: lines decoded with JSONDecoder, the follower, the
         // verifier, filters and totals.
         .target(
             name: "GateAuditReader",
-            dependencies: ["GateAuditFormat", "GateSystem", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: [
+                "GateAuditFormat", "GateVocabulary", "GateSystem", .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: strict),
 
         // Gate: the filesystem operations and the inode table, in Swift types.
         .target(
             name: "Gate",
-            dependencies: ["GatePolicy", "GateSystem", "GateAuditFormat", "GateAuditWriter"],
+            dependencies: ["GatePolicy", "GateVocabulary", "GateSystem", "GateAuditFormat", "GateAuditWriter"],
             swiftSettings: strict),
 
         // FUSE bridge: the only code that touches libfuse's C types.
@@ -81,9 +95,12 @@ let package = Package(
         .executableTarget(
             name: "gatefs",
             dependencies: [
-                "GatePolicy", "GateConfig", "GateSystem", "GateAuditFormat", "GateAuditWriter", "GateAuditReader",
-                "Gate", "FuseBridge",
+                "GatePolicy", "GateVocabulary", "GateConfig", "GateSystem", "GateAuditFormat", "GateAuditWriter",
+                "GateAuditReader", "Gate", "FuseBridge",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                // Daemon diagnostics (`mount --debug`), kept apart from the audit log.
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
 
@@ -94,10 +111,22 @@ let package = Package(
             path: "Sources/EmbedSecretsPlugin"),
 
         .testTarget(name: "GatePolicyTests", dependencies: ["GatePolicy"], swiftSettings: strict),
-        .testTarget(name: "GateConfigTests", dependencies: ["GateConfig", "GatePolicy"], swiftSettings: strict),
+        .testTarget(name: "GateConfigTests", dependencies: ["GateConfig", "GatePolicy", "GateVocabulary"], swiftSettings: strict),
+        // Gate driven on a temporary directory, without FUSE or root.
+        .testTarget(
+            name: "GateTests",
+            dependencies: [
+                "Gate", "GatePolicy", "GateConfig", "GateAuditFormat", "GateAuditWriter", "GateAuditReader", "GateSystem",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "FuseBridgeTests", dependencies: ["FuseBridge", "Gate", "GatePolicy", "CFuse"], swiftSettings: strict),
         .testTarget(
             name: "GateAuditTests",
-            dependencies: ["GateAuditFormat", "GateAuditWriter", "GateAuditReader", "GateSystem", "gatefs"],
+            dependencies: [
+                "GateAuditFormat", "GateAuditWriter", "GateAuditReader", "GateSystem", "GateVocabulary", "gatefs",
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "MountTests", dependencies: ["gatefs", "GateSystem", "GateAuditReader"], swiftSettings: strict),

@@ -5,9 +5,9 @@
 //   swift package --package-path Benchmarks/Micro benchmark
 import PackageDescription
 
+// Linux only, like gatefs itself (libfuse3, /proc, inotify): no Apple platform.
 let package = Package(
     name: "gatefs-micro",
-    platforms: [.macOS(.v15)],
     dependencies: [
         // The gatefs package itself (its library products GatePolicy, GateConfig, GateAuditFormat).
         .package(name: "gatefs", path: "../.."),

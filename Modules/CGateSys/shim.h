@@ -100,10 +100,11 @@ static inline void gatefs_dirent_fields(const void *rec, uint64_t *ino, uint16_t
     *name = (const char *)(p + 19);
 }
 
-/// Resets SIGINT, SIGTERM and SIGHUP to their default action and unblocks them.
-/// A process started from a script or from Foundation's Process may inherit
-/// them ignored or blocked; libfuse's handlers are only installed when the
-/// disposition is SIG_DFL, so without this SIGTERM would never unmount.
+/// Resets SIGINT, SIGTERM, SIGHUP and SIGPIPE to their default action and
+/// unblocks them. A process started from a script or from Foundation's Process
+/// may inherit them ignored or blocked; libfuse's handlers are only installed
+/// when the disposition is SIG_DFL, so without this SIGTERM would never
+/// unmount. The daemon then ignores SIGPIPE (gatefs_ignore_sigpipe).
 static inline int gatefs_reset_termination_signals(void) {
     int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
     sigset_t set;

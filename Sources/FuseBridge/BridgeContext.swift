@@ -1,6 +1,5 @@
 import CFuse
 import Gate
-import GateAuditFormat
 import Synchronization
 
 /// What every request callback needs, reached through the session's userdata.
@@ -33,17 +32,4 @@ final class BridgeContext: Sendable {
         guard let raw = UnsafeRawPointer(bitPattern: session.load(ordering: .acquiring)) else { return }
         _ = fuse_lowlevel_notify_inval_inode(OpaquePointer(raw), ino, pages ? 0 : -1, 0)
     }
-
-    static func of(_ req: fuse_req_t) -> BridgeContext {
-        Unmanaged<BridgeContext>.fromOpaque(fuse_req_userdata(req)!).takeUnretainedValue()
-    }
-
-    static func caller(_ req: fuse_req_t) -> Caller {
-        let ctx = fuse_req_ctx(req)!.pointee
-        return Caller(pid: ctx.pid, uid: ctx.uid, gid: ctx.gid)
-    }
-}
-
-func name(_ cname: UnsafePointer<CChar>) -> [UInt8] {
-    Array(UnsafeRawBufferPointer(start: cname, count: strlen(cname)))
 }

@@ -5,8 +5,9 @@ import GateSystem
 import Glibc
 import SystemPackage
 
-/// The libfuse low-level operation table. Each entry decodes C arguments,
-/// calls the gate, and answers through a `Reply`. Nothing else lives here.
+/// The libfuse low-level operation table. Each op decodes its C arguments,
+/// calls the gate inside `Reply.answer`, and turns what the gate returns
+/// into an `Answer`. Nothing else lives here.
 enum LowLevelOps {
     static func make() -> fuse_lowlevel_ops {
         var ops = fuse_lowlevel_ops()
@@ -15,134 +16,154 @@ enum LowLevelOps {
             LowLevelOps.configure(conn!, maxRead: ctx.maxRead)
             ctx.onReady()
         }
-        ops.lookup = { req, parent, cname in
-            let (gate, caller) = (BridgeContext.of(req!).gate, BridgeContext.caller(req!))
-            switch Result(catching: { () throws(Errno) in try gate.lookup(InodeNumber(UInt64(parent)), name(cname!), caller: caller) }) {
-            case .success(.entry(let entry)): Reply(req!).entry(entry)
-            case .success(.negative(let after)):
-                Reply(req!).negativeEntry(timeout: gate.negativeTimeout)
-                after?()
-            case .failure(let e): Reply(req!).error(e)
-            }
-        }
-        ops.forget = { req, ino, nlookup in
-            BridgeContext.of(req!).gate.forget(InodeNumber(UInt64(ino)), count: nlookup)
-            Reply(req!).none()
-        }
-        ops.forget_multi = { req, count, forgets in
-            let gate = BridgeContext.of(req!).gate
-            for i in 0..<count {
-                let f = forgets![i]
-                gate.forget(InodeNumber(UInt64(f.ino)), count: f.nlookup)
-            }
-            Reply(req!).none()
-        }
-        ops.getattr = { req, ino, _ in
-            let gate = BridgeContext.of(req!).gate
-            switch Result(catching: { () throws(Errno) in try gate.getattr(InodeNumber(UInt64(ino))) }) {
-            case .success(let (st, timeout)): Reply(req!).attr(st, timeout: timeout)
-            case .failure(let e): Reply(req!).error(e)
-            }
-        }
-        ops.readlink = { req, ino in
-            let (gate, caller) = (BridgeContext.of(req!).gate, BridgeContext.caller(req!))
-            switch Result(catching: { () throws(Errno) in try gate.readlink(InodeNumber(UInt64(ino)), caller: caller) }) {
-            case .success(let target): Reply(req!).readlink(target)
-            case .failure(let e): Reply(req!).error(e)
-            }
-        }
-        ops.open = { req, ino, fi in
-            let (gate, caller) = (BridgeContext.of(req!).gate, BridgeContext.caller(req!))
-            let flags = fi!.pointee.flags
-            switch Result(catching: { () throws(Errno) in try gate.open(InodeNumber(UInt64(ino)), flags: flags, caller: caller) }) {
-            case .success(let opened):
-                if opened.attributesStale { BridgeContext.of(req!).invalidate(ino, pages: false) }
-                Reply(req!).open(opened.handle, info: fi!, keepCache: false, directIO: opened.directIO)
-            case .failure(let e): Reply(req!).error(e)
-            }
-        }
-        ops.read = { req, _, size, offset, fi in
-            let (gate, caller) = (BridgeContext.of(req!).gate, BridgeContext.caller(req!))
-            let fh = FileHandle(fi!.pointee.fh)
-            switch Result(catching: { () throws(Errno) in try gate.read(fh, offset: Int64(offset), size: size, caller: caller) }) {
-            case .success(let source): Reply(req!).splice(source)
-            case .failure(let e): Reply(req!).error(e)
-            }
-        }
-        ops.release = { req, _, fi in
-            BridgeContext.of(req!).gate.release(FileHandle(fi!.pointee.fh), caller: BridgeContext.caller(req!))
-            Reply(req!).ok()
-        }
-        ops.opendir = { req, ino, fi in
-            let (gate, caller) = (BridgeContext.of(req!).gate, BridgeContext.caller(req!))
-            switch Result(catching: { () throws(Errno) in try gate.opendir(InodeNumber(UInt64(ino)), caller: caller) }) {
-            case .success(let (fh, keepListing)): Reply(req!).open(fh, info: fi!, keepCache: keepListing, cacheListing: true)
-            case .failure(let e): Reply(req!).error(e)
-            }
-        }
-        ops.readdir = { req, _, size, offset, fi in
-            LowLevelOps.readdir(req!, size: size, offset: offset, fi: fi!, plus: false)
-        }
-        ops.readdirplus = { req, _, size, offset, fi in
-            LowLevelOps.readdir(req!, size: size, offset: offset, fi: fi!, plus: true)
-        }
-        ops.releasedir = { req, _, fi in
-            BridgeContext.of(req!).gate.releasedir(FileHandle(fi!.pointee.fh))
-            Reply(req!).ok()
-        }
-        ops.statfs = { req, ino in
-            let gate = BridgeContext.of(req!).gate
-            switch Result(catching: { () throws(Errno) in try gate.statfs(InodeNumber(UInt64(ino))) }) {
-            case .success(let s): Reply(req!).statfs(s)
-            case .failure(let e): Reply(req!).error(e)
-            }
-        }
-        ops.access = { req, ino, mask in
-            let gate = BridgeContext.of(req!).gate
-            switch Result(catching: { () throws(Errno) in try gate.access(InodeNumber(UInt64(ino)), mask: mask) }) {
-            case .success: Reply(req!).ok()
-            case .failure(let e): Reply(req!).error(e)
-            }
-        }
-        ops.getxattr = { req, ino, cname, size in
-            let (gate, caller) = (BridgeContext.of(req!).gate, BridgeContext.caller(req!))
-            switch Result(catching: { () throws(Errno) in
-                try gate.getxattr(InodeNumber(UInt64(ino)), name: name(cname!), size: size, caller: caller)
-            }) {
-            case .success(let value): if size == 0 { Reply(req!).xattrSize(value.count) } else { Reply(req!).bytes(value) }
-            case .failure(let e): Reply(req!).error(e)
-            }
-        }
-        ops.listxattr = { req, ino, size in
-            let gate = BridgeContext.of(req!).gate
-            switch Result(catching: { () throws(Errno) in try gate.listxattr(InodeNumber(UInt64(ino))) }) {
-            case .success(let list) where size == 0: Reply(req!).xattrSize(list.count)
-            case .success(let list) where list.count > size: Reply(req!).error(Errno(rawValue: ERANGE))
-            case .success(let list): Reply(req!).bytes(list)
-            case .failure(let e): Reply(req!).error(e)
-            }
-        }
+        installNodeOps(&ops)
+        installFileOps(&ops)
+        installDirectoryOps(&ops)
+        installXattrOps(&ops)
         installWriteRefusals(&ops)
         return ops
     }
 
+    /// Names and nodes: lookup, forget, attributes, symlinks, access, statfs.
+    private static func installNodeOps(_ ops: inout fuse_lowlevel_ops) {
+        ops.lookup = { req, parent, cname in
+            Reply.answer(req) { r throws(Errno) in
+                let answer = try r.gate.lookup(InodeNumber(parent), CName.bytes(cname!), caller: r.caller)
+                return Answer(answer, negativeTimeout: r.gate.negativeTimeout)
+            }
+        }
+        ops.forget = { req, ino, nlookup in
+            Reply.answer(req) { r throws(Errno) in
+                r.gate.forget(InodeNumber(ino), count: nlookup)
+                return .none
+            }
+        }
+        ops.forget_multi = { req, count, forgets in
+            Reply.answer(req) { r throws(Errno) in
+                for f in UnsafeBufferPointer(start: forgets, count: count) {
+                    r.gate.forget(InodeNumber(f.ino), count: f.nlookup)
+                }
+                return .none
+            }
+        }
+        ops.getattr = { req, ino, _ in
+            Reply.answer(req) { r throws(Errno) in
+                let (st, timeout) = try r.gate.getattr(InodeNumber(ino))
+                return .attributes(st, timeout: timeout)
+            }
+        }
+        ops.readlink = { req, ino in
+            Reply.answer(req) { r throws(Errno) in .link(target: try r.gate.readlink(InodeNumber(ino), caller: r.caller)) }
+        }
+        ops.access = { req, ino, mask in
+            Reply.answer(req) { r throws(Errno) in
+                try r.gate.access(InodeNumber(ino), wantsWrite: mask & W_OK != 0)
+                return .ok
+            }
+        }
+        ops.statfs = { req, ino in
+            Reply.answer(req) { r throws(Errno) in .statfs(try r.gate.statfs(InodeNumber(ino))) }
+        }
+    }
+
+    /// Regular files: open, read, release.
+    private static func installFileOps(_ ops: inout fuse_lowlevel_ops) {
+        ops.open = { req, ino, fi in
+            Reply.answer(req) { r throws(Errno) in
+                let opened = try r.gate.open(InodeNumber(ino), flags: OpenFlags(openFlags: fi!.pointee.flags), caller: r.caller)
+                if opened.attributesStale { r.context.invalidate(ino, pages: false) }
+                return .opened(opened.handle, info: fi!, keepCache: false, cacheListing: false, directIO: opened.directIO)
+            }
+        }
+        ops.read = { req, _, size, offset, fi in
+            Reply.answer(req) { r throws(Errno) in
+                .data(try r.gate.read(FileHandle(fi!.pointee.fh), offset: Int64(offset), size: size, caller: r.caller))
+            }
+        }
+        ops.release = { req, _, fi in
+            Reply.answer(req) { r throws(Errno) in
+                r.gate.release(FileHandle(fi!.pointee.fh), caller: r.caller)
+                return .ok
+            }
+        }
+    }
+
+    /// Directories: opendir, readdir, readdirplus, releasedir.
+    private static func installDirectoryOps(_ ops: inout fuse_lowlevel_ops) {
+        ops.opendir = { req, ino, fi in
+            Reply.answer(req) { r throws(Errno) in
+                let (fh, keepListing) = try r.gate.opendir(InodeNumber(ino), caller: r.caller)
+                return .opened(fh, info: fi!, keepCache: keepListing, cacheListing: true, directIO: false)
+            }
+        }
+        ops.readdir = { req, _, size, offset, fi in
+            LowLevelOps.readdir(req, size: size, offset: offset, fi: fi!, plus: false)
+        }
+        ops.readdirplus = { req, _, size, offset, fi in
+            LowLevelOps.readdir(req, size: size, offset: offset, fi: fi!, plus: true)
+        }
+        ops.releasedir = { req, _, fi in
+            Reply.answer(req) { r throws(Errno) in
+                r.gate.releasedir(FileHandle(fi!.pointee.fh))
+                return .ok
+            }
+        }
+    }
+
+    /// The listing is packed into a buffer made before the reply and freed
+    /// after it has gone out.
+    @inline(__always)
+    private static func readdir(
+        _ req: fuse_req_t?, size: Int, offset: off_t, fi: UnsafeMutablePointer<fuse_file_info>, plus: Bool
+    ) {
+        var packer = DirectoryPacker(req!, size: size, plus: plus)
+        Reply.answer(req) { r throws(Errno) in
+            try r.gate.readdir(FileHandle(fi.pointee.fh), offset: Int64(offset), plus: plus, caller: r.caller) {
+                packer.add($0, entry: $1, attributes: $2)
+            }
+            return .listing(packer.packed)
+        }
+    }
+
+    /// Extended attributes. A size of 0 asks only how large the answer is.
+    private static func installXattrOps(_ ops: inout fuse_lowlevel_ops) {
+        ops.getxattr = { req, ino, cname, size in
+            Reply.answer(req) { r throws(Errno) in
+                let value = try r.gate.getxattr(InodeNumber(ino), name: CName.bytes(cname!), size: size, caller: r.caller)
+                return size == 0 ? .xattrSize(value.count) : .bytes(value)
+            }
+        }
+        ops.listxattr = { req, ino, size in
+            Reply.answer(req) { r throws(Errno) in
+                let list = try r.gate.listxattr(InodeNumber(ino))
+                if size == 0 { return .xattrSize(list.count) }
+                if list.count > size { throw Errno(rawValue: ERANGE) }
+                return .bytes(list)
+            }
+        }
+    }
+
     /// Every operation that would change the source answers EROFS.
     private static func installWriteRefusals(_ ops: inout fuse_lowlevel_ops) {
-        ops.setattr = { req, _, _, _, _ in Reply(req!).error(Errno(rawValue: EROFS)) }
-        ops.mknod = { req, _, _, _, _ in Reply(req!).error(Errno(rawValue: EROFS)) }
-        ops.mkdir = { req, _, _, _ in Reply(req!).error(Errno(rawValue: EROFS)) }
-        ops.unlink = { req, _, _ in Reply(req!).error(Errno(rawValue: EROFS)) }
-        ops.rmdir = { req, _, _ in Reply(req!).error(Errno(rawValue: EROFS)) }
-        ops.symlink = { req, _, _, _ in Reply(req!).error(Errno(rawValue: EROFS)) }
-        ops.rename = { req, _, _, _, _, _ in Reply(req!).error(Errno(rawValue: EROFS)) }
-        ops.link = { req, _, _, _ in Reply(req!).error(Errno(rawValue: EROFS)) }
-        ops.write = { req, _, _, _, _, _ in Reply(req!).error(Errno(rawValue: EROFS)) }
-        ops.write_buf = { req, _, _, _, _ in Reply(req!).error(Errno(rawValue: EROFS)) }
-        ops.create = { req, _, _, _, _ in Reply(req!).error(Errno(rawValue: EROFS)) }
-        ops.setxattr = { req, _, _, _, _, _ in Reply(req!).error(Errno(rawValue: EROFS)) }
-        ops.removexattr = { req, _, _ in Reply(req!).error(Errno(rawValue: EROFS)) }
-        ops.fallocate = { req, _, _, _, _, _ in Reply(req!).error(Errno(rawValue: EROFS)) }
-        ops.copy_file_range = { req, _, _, _, _, _, _, _, _ in Reply(req!).error(Errno(rawValue: EROFS)) }
+        ops.setattr = { req, _, _, _, _ in LowLevelOps.refuse(req) }
+        ops.mknod = { req, _, _, _, _ in LowLevelOps.refuse(req) }
+        ops.mkdir = { req, _, _, _ in LowLevelOps.refuse(req) }
+        ops.unlink = { req, _, _ in LowLevelOps.refuse(req) }
+        ops.rmdir = { req, _, _ in LowLevelOps.refuse(req) }
+        ops.symlink = { req, _, _, _ in LowLevelOps.refuse(req) }
+        ops.rename = { req, _, _, _, _, _ in LowLevelOps.refuse(req) }
+        ops.link = { req, _, _, _ in LowLevelOps.refuse(req) }
+        ops.write = { req, _, _, _, _, _ in LowLevelOps.refuse(req) }
+        ops.write_buf = { req, _, _, _, _ in LowLevelOps.refuse(req) }
+        ops.create = { req, _, _, _, _ in LowLevelOps.refuse(req) }
+        ops.setxattr = { req, _, _, _, _, _ in LowLevelOps.refuse(req) }
+        ops.removexattr = { req, _, _ in LowLevelOps.refuse(req) }
+        ops.fallocate = { req, _, _, _, _, _ in LowLevelOps.refuse(req) }
+        ops.copy_file_range = { req, _, _, _, _, _, _, _, _ in LowLevelOps.refuse(req) }
+    }
+
+    private static func refuse(_ req: fuse_req_t?) {
+        Reply.answer(req) { _ throws(Errno) in throw Errno(rawValue: EROFS) }
     }
 
     private static func configure(_ conn: UnsafeMutablePointer<fuse_conn_info>, maxRead: UInt32) {
@@ -155,55 +176,5 @@ enum LowLevelOps {
         }
         conn.pointee.want = want
         if maxRead > 0 { conn.pointee.max_read = maxRead }
-    }
-
-    private static func readdir(
-        _ req: fuse_req_t, size: Int, offset: off_t, fi: UnsafeMutablePointer<fuse_file_info>, plus: Bool
-    ) {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 8)
-        defer { buffer.deallocate() }
-        var used = 0
-        let gate = BridgeContext.of(req).gate
-        let caller = BridgeContext.caller(req)
-        let result = Result { () throws(Errno) in
-            try gate.readdir(
-                FileHandle(fi.pointee.fh), offset: Int64(offset), plus: plus, caller: caller
-            ) { item, entry, attributes in
-                var bytes = item.name
-                bytes.append(0)
-                let rest = buffer.count - used
-                let base = (buffer.baseAddress! + used).assumingMemoryBound(to: CChar.self)
-                let needed: Int = bytes.withUnsafeBufferPointer { nameBuf in
-                    nameBuf.withMemoryRebound(to: CChar.self) { cname in
-                        if plus {
-                            var param = fuse_entry_param()
-                            if let entry {
-                                param.ino = fuse_ino_t(entry.ino.raw)
-                                param.attr = stat(entry.attributes)
-                                param.attr_timeout = entry.attrTimeout
-                                param.entry_timeout = entry.entryTimeout
-                            } else if let attributes {
-                                param.attr = stat(attributes)
-                            }
-                            return fuse_add_direntry_plus(req, base, rest, cname.baseAddress, &param, off_t(item.nextOffset))
-                        } else {
-                            // Plain readdir assigns no node ids; d_ino only has to be
-                            // non-zero (readdir(3) users skip zero) and unique here.
-                            var st = Glibc.stat()
-                            st.st_ino = UInt(attributes?.ino ?? UInt64(item.nextOffset))
-                            st.st_mode = UInt32(item.kind.direntType) << 12
-                            return fuse_add_direntry(req, base, rest, cname.baseAddress, &st, off_t(item.nextOffset))
-                        }
-                    }
-                }
-                if needed > rest { return false }
-                used += needed
-                return true
-            }
-        }
-        switch result {
-        case .success: Reply(req).bytes(UnsafeRawBufferPointer(rebasing: buffer[..<used]))
-        case .failure(let e): Reply(req).error(e)
-        }
     }
 }

@@ -1,9 +1,13 @@
 import GateSystem
+import SystemPackage
 
 /// A positive lookup answer: the node, its attributes and how long the kernel may cache them.
 public struct Entry: Sendable {
     public let ino: InodeNumber
-    /// The node's attributes, with `ino` set to the view's node id.
+    /// Which use of the node id `ino` this node is.
+    public let generation: Generation
+    /// The node's attributes. Their `ino` is the source file's own with the
+    /// default `InodeNumbering.source`, the node id only with `.private`.
     public let attributes: FileStat
     public let entryTimeout: Double
     public let attrTimeout: Double
@@ -20,7 +24,7 @@ public struct DirectoryItem: Sendable {
 /// A read served straight from the source file: the bridge splices
 /// `size` bytes at `offset` from `fd` to the kernel without copying them.
 public struct ReadSource: Sendable {
-    public let fd: Int32
+    public let fd: FileDescriptor
     public let offset: Int64
     public let size: Int
 }

@@ -2,7 +2,6 @@ import GateAuditFormat
 import GateAuditWriter
 import GatePolicy
 import GateSystem
-import Glibc
 import SystemPackage
 
 extension GateFileSystem {
@@ -11,14 +10,14 @@ extension GateFileSystem {
     /// left to the kernel's cache (`keepListing`), and the listing is
     /// logged here, since the kernel will not ask for it.
     public func opendir(_ ino: InodeNumber, caller: Caller?) throws(Errno) -> (FileHandle, keepListing: Bool) {
-        guard let rec = table.record(ino), rec.kind == .directory else { throw Errno(rawValue: ENOTDIR) }
-        let stream = OwnedFD(adopting: try Sys.reopenDirectory(try directoryFD(ino).raw))
-        let stamp = ChangeStamp(try Sys.stat(fd: stream.raw))
+        guard let rec = table.record(ino), rec.kind == .directory else { throw Errno.notDirectory }
+        let stream = try Sys.reopenDirectory(try directoryFD(ino).descriptor)
+        let stamp = ChangeStamp(try Sys.stat(fd: stream.descriptor))
         let dir = OpenDirectory(stream: stream, ino: ino, stamp: stamp, owner: owner(caller))
         let path = table.path(of: ino)
         guard let fh = handles.insert(dir, caps: settings.handleCaps) else {
-            audit?.record(.opendir(handle: 0, errno: EMFILE), path: path, caller: caller)
-            throw Errno(rawValue: EMFILE)
+            audit?.record(.opendir(handle: 0, errno: Errno.tooManyOpenFiles.rawValue), path: path, caller: caller)
+            throw Errno.tooManyOpenFiles
         }
         audit?.record(.opendir(handle: fh.raw, errno: 0), path: path, caller: caller)
         guard rec.stamp == stamp else { return (fh, false) }
@@ -40,7 +39,7 @@ extension GateFileSystem {
         _ fh: FileHandle, offset: Int64, plus: Bool, caller: Caller?,
         emit: (_ item: DirectoryItem, _ entry: Entry?, _ attributes: FileStat?) -> Bool
     ) throws(Errno) {
-        guard let dir = handles.directory(fh), let rec = table.record(dir.ino) else { throw Errno(rawValue: EBADF) }
+        guard let dir = handles.directory(fh), let rec = table.record(dir.ino) else { throw Errno.badFileDescriptor }
         let items = try snapshot(dir, record: rec, restart: offset == 0, caller: caller)
         var next = offset
         let source = settings.inodeNumbers == .source
@@ -78,17 +77,15 @@ extension GateFileSystem {
     ) throws(Errno) -> [OpenDirectory.Item] {
         if !restart, let items = dir.snapshot.withLock({ $0 }) { return items }
         let parentFD = try directoryFD(dir.ino)
-        guard lseek(dir.stream.raw, 0, SEEK_SET) == 0 else { throw Errno(rawValue: errno) }
-        let names = try Sys.directoryNames(dir.stream.raw)
+        try Sys.seek(dir.stream.descriptor, to: 0)
+        let names = try Sys.directoryNames(dir.stream.descriptor)
         var items: [OpenDirectory.Item] = []
         items.reserveCapacity(names.count)
         for name in names {
             // A name that vanished or cannot be inspected is left out: fail closed.
             guard let verdict = try? classify(name, in: dir.ino, parent: rec, parentFD: parentFD) else { continue }
             if case .hidden(_, let store?) = verdict {
-                secrets.noteHidden(store, path: { table.segments(of: dir.ino) + [name] }) {
-                    openStore(name, in: parentFD, store)
-                }
+                noteStore(store, named: name, in: { parentFD }, under: { table.segments(of: dir.ino) })
             }
             guard case .shown(let st, let cursor) = verdict else { continue }
             items.append(OpenDirectory.Item(name: name, stat: st, cursor: cursor))

@@ -2,7 +2,6 @@ import GateAuditFormat
 import GateAuditWriter
 import GatePolicy
 import GateSystem
-import Glibc
 import SystemPackage
 
 extension GateFileSystem {
@@ -15,30 +14,28 @@ extension GateFileSystem {
     /// reaches the daemon and the log. `attributesStale` says the file
     /// changed since its attributes were last sent (a file grown on the
     /// host): the kernel must drop them, or it cuts reads at the old size.
-    public func open(_ ino: InodeNumber, flags: Int32, caller: Caller?) throws(Errno) -> OpenedFile {
-        let access = flags & O_ACCMODE
-        let mode: OpenMode = access == O_WRONLY ? .write : access == O_RDWR ? .readWrite : .read
-        guard let rec = table.record(ino) else { throw Errno(rawValue: ENOENT) }
+    public func open(_ ino: InodeNumber, flags: OpenFlags, caller: Caller?) throws(Errno) -> OpenedFile {
+        guard let rec = table.record(ino) else { throw Errno.noSuchFileOrDirectory }
         let path = table.path(of: ino)
         do throws(Errno) {
-            if mode != .read || flags & (O_TRUNC | O_APPEND | O_CREAT) != 0 { throw Errno(rawValue: EROFS) }
-            guard rec.kind == .regular else { throw Errno(rawValue: EACCES) }
-            let (fd, st) = try reopenNode(rec, in: try directoryFD(rec.parent), flags: O_RDONLY | O_NONBLOCK | O_NOCTTY)
-            guard st.kind == .regular else { throw Errno(rawValue: ESTALE) }
+            if flags.changesFile { throw Errno.readOnlyFileSystem }
+            guard rec.kind == .regular else { throw Errno.permissionDenied }
+            let (fd, st) = try reopen(rec, in: try directoryFD(rec.parent), as: .readableFile)
+            guard st.kind == .regular else { throw Errno.staleNFSFileHandle }
             if let rule = secrets.rule(for: st) {
                 recordDeny(op: "open", rule: rule, path: path, caller: caller)
-                throw Errno(rawValue: ENOENT)
+                throw Errno.noSuchFileOrDirectory
             }
             let file = OpenFile(
                 fd: fd, ino: ino, identity: st.identity, path: path, owner: owner(caller), size: st.size)
             guard let (fh, concurrent) = handles.insert(file, caps: settings.handleCaps) else {
-                throw Errno(rawValue: EMFILE)
+                throw Errno.tooManyOpenFiles
             }
-            audit?.record(.open(mode: mode, handle: fh.raw, errno: 0), path: path, caller: caller)
+            audit?.record(.open(mode: flags.mode, handle: fh.raw, errno: 0), path: path, caller: caller)
             return OpenedFile(
                 handle: fh, attributesStale: table.exchangeStamp(ino, ChangeStamp(st)), directIO: concurrent)
         } catch {
-            audit?.record(.open(mode: mode, handle: 0, errno: error.rawValue), path: path, caller: caller)
+            audit?.record(.open(mode: flags.mode, handle: 0, errno: error.rawValue), path: path, caller: caller)
             throw error
         }
     }
@@ -49,15 +46,15 @@ extension GateFileSystem {
     /// stat per read); a read reaching past it stats the file again. A file
     /// truncated while open can therefore be counted a little high.
     public func read(_ fh: FileHandle, offset: Int64, size: Int, caller: Caller?) throws(Errno) -> ReadSource {
-        guard let file = handles.file(fh) else { throw Errno(rawValue: EBADF) }
+        guard let file = handles.file(fh) else { throw Errno.badFileDescriptor }
         if file.revoked.load(ordering: .relaxed) {
-            recordDeny(op: "read", rule: "hardlink-secret", path: file.path, caller: caller, errno: EACCES)
-            throw Errno(rawValue: EACCES)
+            recordDeny(op: "read", rule: "hardlink-secret", path: file.path, caller: caller, errno: .permissionDenied)
+            throw Errno.permissionDenied
         }
         if let audit {
             var fileSize = file.knownSize.load(ordering: .relaxed)
             if UInt64(offset) + UInt64(size) > fileSize {
-                fileSize = try Sys.stat(fd: file.fd.raw).size
+                fileSize = try Sys.stat(fd: file.fd.descriptor).size
                 file.knownSize.store(fileSize, ordering: .relaxed)
             }
             let available = max(0, Int64(bitPattern: fileSize) - offset)
@@ -70,7 +67,7 @@ extension GateFileSystem {
                     path: file.path, caller: caller)
             }
         }
-        return ReadSource(fd: file.fd.raw, offset: offset, size: size)
+        return ReadSource(fd: file.fd.descriptor, offset: offset, size: size)
     }
 
     public func release(_ fh: FileHandle, caller: Caller?) {
@@ -100,7 +97,7 @@ extension GateFileSystem {
     /// file: `user.*` values can carry any data.
     public func getxattr(_ ino: InodeNumber, name: [UInt8], size: Int, caller: Caller?) throws(Errno) -> [UInt8] {
         let fd = try readableFD(ino)
-        let value = try Sys.getxattr(fd.raw, name, size: size)
+        let value = try Sys.getxattr(fd.descriptor, name, size: size)
         if size > 0, !name.starts(with: Array("system.".utf8)), !name.starts(with: Array("security.".utf8)) {
             audit?.record(.xattr(name: name, bytes: value.count), path: table.path(of: ino), caller: caller)
         }
@@ -109,18 +106,18 @@ extension GateFileSystem {
 
     public func listxattr(_ ino: InodeNumber) throws(Errno) -> [UInt8] {
         let fd = try readableFD(ino)
-        return try Sys.listxattr(fd.raw)
+        return try Sys.listxattr(fd.descriptor)
     }
 
     private func readableFD(_ ino: InodeNumber) throws(Errno) -> OwnedFD {
-        guard let rec = table.record(ino) else { throw Errno(rawValue: ENOENT) }
+        guard let rec = table.record(ino) else { throw Errno.noSuchFileOrDirectory }
         switch rec.kind {
         case .directory:
-            return OwnedFD(adopting: try Sys.reopenDirectory(try directoryFD(ino).raw))
+            return try Sys.reopenDirectory(try directoryFD(ino).descriptor)
         case .regular:
-            return try reopenNode(rec, in: try directoryFD(rec.parent), flags: O_RDONLY | O_NONBLOCK | O_NOCTTY).0
+            return try reopen(rec, in: try directoryFD(rec.parent), as: .readableFile).fd
         default:
-            throw Errno(rawValue: ENODATA)
+            throw Errno.noData
         }
     }
 }

@@ -1,7 +1,6 @@
 import GateAuditFormat
 import GatePolicy
 import GateSystem
-import Glibc
 import SystemPackage
 
 extension GateFileSystem {
@@ -14,7 +13,7 @@ extension GateFileSystem {
         let dir = JudgedDirectory(identity: parent.identity, mountID: parent.mountID, cursor: parent.cursor!, fd: parentFD)
         let verdict = try judge(name, in: dir)
         guard case .shown(let st, _) = verdict, st.kind == .symlink else { return verdict }
-        let target = try Sys.readlink(in: parentFD.raw, name)
+        let target = try Sys.readlink(in: parentFD.descriptor, name)
         guard (try? resolveLink(target, from: parentIno)) != nil else { return .hidden(rule: "symlink-escape") }
         return verdict
     }
@@ -32,8 +31,8 @@ extension GateFileSystem {
         if mounts.contains(parent: dir.identity, name: name) { return .hidden(rule: "mount-crossing") }
         let st: FileStat
         do {
-            st = try Sys.stat(in: dir.fd.raw, name)
-        } catch where error.rawValue == ENOENT || error.rawValue == ENOTDIR {
+            st = try Sys.stat(in: dir.fd.descriptor, name)
+        } catch where error == .noSuchFileOrDirectory || error == .notDirectory {
             return .missing
         }
         // A different mount id means a mount point inside the tree (a bind
@@ -53,22 +52,28 @@ extension GateFileSystem {
         return .shown(st, isDirectory ? cursor : nil)
     }
 
-    /// A hidden directory the secret set keeps open, checked to be the one
-    /// judged: it follows the directory wherever the host moves it.
-    func openStore(_ name: [UInt8], in dir: OwnedFD, _ st: FileStat) -> OwnedFD? {
-        guard st.kind == .directory else { return nil }
-        return try? reopen(name, in: dir, expecting: st.identity, flags: Sys.O_PATH | Sys.O_DIRECTORY).0
+    /// Has the secret set remember `name`, which a secret or deny rule hid
+    /// in the directory `dir` at `parentPath` (`Classification.hidden(_, store:)`).
+    /// A directory is held open, checked to be the one judged, so a rescan
+    /// follows it wherever the host moves it; `dir` is asked for only then.
+    func noteStore(
+        _ st: FileStat, named name: [UInt8], in dir: () -> OwnedFD?, under parentPath: () -> SourcePath
+    ) {
+        secrets.noteHidden(st, path: { parentPath() + [name] }) {
+            guard let dir = dir() else { return nil }
+            return try? reopen(name, in: dir, expecting: st.identity, as: .directory).fd
+        }
     }
 
     /// Adds a kernel reference for a shown name and builds its entry.
     func enter(_ name: [UInt8], in parentIno: InodeNumber, stat st: FileStat, cursor: PolicyCursor?) -> Entry {
-        let ino = table.reference(parent: parentIno, identity: st.identity, name: name, stamp: ChangeStamp(st)) {
+        let (ino, generation) = table.reference(parent: parentIno, identity: st.identity, name: name, stamp: ChangeStamp(st)) {
             InodeRecord(
                 identity: st.identity, kind: st.kind, parent: parentIno, name: name,
                 cursor: cursor, mountID: st.mountID, stamp: nil, nlookup: 0, children: 0)
         }
         return Entry(
-            ino: ino, attributes: attributes(st, as: ino),
+            ino: ino, generation: generation, attributes: attributes(st, as: ino),
             entryTimeout: settings.entryTimeout, attrTimeout: settings.attrTimeout)
     }
 
@@ -80,8 +85,8 @@ extension GateFileSystem {
     /// `after`, for the bridge to run once the reply has gone out, so the
     /// answer does not take longer either.
     public func lookup(_ parentIno: InodeNumber, _ name: [UInt8], caller: Caller?) throws(Errno) -> LookupAnswer {
-        guard let parent = table.record(parentIno), parent.kind == .directory else { throw Errno(rawValue: ENOENT) }
-        if name.isEmpty || name == [0x2E] || name == [0x2E, 0x2E] { throw Errno(rawValue: ENOENT) }
+        guard let parent = table.record(parentIno), parent.kind == .directory else { throw Errno.noSuchFileOrDirectory }
+        if name.isEmpty || name == [0x2E] || name == [0x2E, 0x2E] { throw Errno.noSuchFileOrDirectory }
         let parentFD = try directoryFD(parentIno)
         switch try classify(name, in: parentIno, parent: parent, parentFD: parentFD) {
         case .shown(let st, let cursor):
@@ -89,9 +94,7 @@ extension GateFileSystem {
         case .hidden(let rule, let store):
             return .negative(after: { [self] in
                 if let store {
-                    secrets.noteHidden(store, path: { table.segments(of: parentIno) + [name] }) {
-                        try? openStore(name, in: directoryFD(parentIno), store)
-                    }
+                    noteStore(store, named: name, in: { try? directoryFD(parentIno) }, under: { table.segments(of: parentIno) })
                 }
                 recordDeny(op: "lookup", rule: rule, path: path(parentIno, name), caller: caller)
             })

@@ -1,7 +1,6 @@
 import GateAuditFormat
 import GatePolicy
 import GateSystem
-import Glibc
 import SystemPackage
 
 extension GateFileSystem {
@@ -25,18 +24,17 @@ extension GateFileSystem {
     /// hidden name on the way all throw. Returns the canonical target as path
     /// segments from the source root.
     func resolveLink(_ target: [UInt8], from directory: InodeNumber) throws(Errno) -> [[UInt8]] {
-        if target.first == UInt8(ascii: "/") || target.isEmpty { throw Errno(rawValue: EXDEV) }
+        var pending = try GateFileSystem.names(ofLink: target)
         var stack: [Frame] = []
         for ino in table.ancestry(of: directory) {
-            guard let rec = table.record(ino), let cursor = rec.cursor else { throw Errno(rawValue: ENOENT) }
+            guard let rec = table.record(ino), let cursor = rec.cursor else { throw Errno.noSuchFileOrDirectory }
             stack.append(Frame(name: rec.name, node: ino, fd: nil, cursor: cursor, mountID: rec.mountID, identity: rec.identity))
         }
-        var pending = Array(target.split(separator: UInt8(ascii: "/")).reversed().map(Array.init))
         var hops = 1
         while let name = pending.popLast() {
             if name == [0x2E] { continue }
             if name == [0x2E, 0x2E] {
-                if stack.count == 1 { throw Errno(rawValue: EXDEV) }
+                if stack.count == 1 { throw Errno.improperLink }
                 stack.removeLast()
                 continue
             }
@@ -45,42 +43,46 @@ extension GateFileSystem {
             if let f = top.fd { fd = f } else { fd = try directoryFD(top.node!) }
             let dir = JudgedDirectory(identity: top.identity, mountID: top.mountID, cursor: top.cursor, fd: fd)
             // Missing, hidden (by name or identity), another mount: the link escapes.
-            guard case .shown(let st, let cursor) = try judge(name, in: dir) else { throw Errno(rawValue: EACCES) }
+            guard case .shown(let st, let cursor) = try judge(name, in: dir) else { throw Errno.permissionDenied }
             if st.kind == .symlink {
                 hops += 1
-                if hops > GateFileSystem.maxSymlinkHops { throw Errno(rawValue: ELOOP) }
-                let next = try Sys.readlink(in: fd.raw, name)
-                if next.first == UInt8(ascii: "/") || next.isEmpty { throw Errno(rawValue: EXDEV) }
-                pending.append(contentsOf: next.split(separator: UInt8(ascii: "/")).reversed().map(Array.init))
+                if hops > GateFileSystem.maxSymlinkHops { throw Errno.tooManySymbolicLinkLevels }
+                pending.append(contentsOf: try GateFileSystem.names(ofLink: try Sys.readlink(in: fd.descriptor, name)))
                 continue
             }
             if pending.isEmpty {
                 return stack.dropFirst().map(\.name) + [name]
             }
-            guard st.kind == .directory, let cursor else { throw Errno(rawValue: ENOTDIR) }
-            let opened = try reopen(name, in: fd, expecting: st.identity, flags: Sys.O_PATH | Sys.O_DIRECTORY).0
+            guard st.kind == .directory, let cursor else { throw Errno.notDirectory }
+            let opened = try reopen(name, in: fd, expecting: st.identity, as: .directory).fd
             stack.append(Frame(name: name, node: nil, fd: opened, cursor: cursor, mountID: st.mountID, identity: st.identity))
         }
         // The target names a directory on the stack itself ("..", ".").
         return stack.dropFirst().map(\.name)
     }
 
+    /// A link target's names, last first, to be popped in order. An absolute
+    /// or empty target leaves the source (EXDEV).
+    private static func names(ofLink target: [UInt8]) throws(Errno) -> [[UInt8]] {
+        if target.first == UInt8(ascii: "/") || target.isEmpty { throw Errno.improperLink }
+        return target.split(separator: UInt8(ascii: "/")).reversed().map(Array.init)
+    }
+
     /// The link's target, rewritten as the shortest relative path from the
     /// link's directory to its canonical target, so the kernel resolves it
     /// through visible directories of the view only.
     public func readlink(_ ino: InodeNumber, caller: Caller?) throws(Errno) -> [UInt8] {
-        guard let rec = table.record(ino), rec.kind == .symlink else { throw Errno(rawValue: EINVAL) }
+        guard let rec = table.record(ino), rec.kind == .symlink else { throw Errno.invalidArgument }
         let parentFD = try directoryFD(rec.parent)
-        let st = try Sys.stat(in: parentFD.raw, rec.name)
-        guard st.identity == rec.identity else { throw Errno(rawValue: ESTALE) }
-        let raw = try Sys.readlink(in: parentFD.raw, rec.name)
+        _ = try restat(rec, in: parentFD)
+        let raw = try Sys.readlink(in: parentFD.descriptor, rec.name)
         let target: [[UInt8]]
         do {
             target = try resolveLink(raw, from: rec.parent)
         } catch {
             // The target changed since lookup and now escapes the view.
             recordDeny(op: "readlink", rule: "symlink-escape", path: table.path(of: ino), caller: caller)
-            throw Errno(rawValue: ENOENT)
+            throw Errno.noSuchFileOrDirectory
         }
         let from = table.segments(of: rec.parent)
         var common = 0

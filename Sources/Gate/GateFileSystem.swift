@@ -2,7 +2,6 @@ import GateAuditFormat
 import GateAuditWriter
 import GatePolicy
 import GateSystem
-import Glibc
 import Synchronization
 import SystemPackage
 
@@ -36,9 +35,8 @@ public final class GateFileSystem: Sendable {
         self.settings = settings
         self.policy = settings.policy
         self.audit = audit
-        let rootRaw = try Sys.openPath(settings.source, flags: Sys.O_PATH | Sys.O_DIRECTORY | Sys.O_NOFOLLOW)
-        let rootFD = OwnedFD(adopting: rootRaw)
-        let rootStat = try Sys.stat(fd: rootFD.raw)
+        let rootFD = try Sys.openPath(settings.source, options: [.path, .directory, .noFollow])
+        let rootStat = try Sys.stat(fd: rootFD.descriptor)
         table = InodeTable(
             rootFD: rootFD, rootStat: rootStat, rootCursor: settings.policy.root,
             fdCapacity: settings.directoryFDCapacity)
@@ -69,8 +67,8 @@ public final class GateFileSystem: Sendable {
     private func noteStoresNearRoot(_ rootStat: FileStat) {
         let root = JudgedDirectory(identity: rootStat.identity, mountID: rootStat.mountID, cursor: policy.root, fd: table.rootFD)
         for (name, st, cursor) in shownAfterNotingStores(in: root, at: []) {
-            guard let cursor, let (fd, _) = try? reopen(name, in: table.rootFD, expecting: st.identity,
-                                                        flags: Sys.O_PATH | Sys.O_DIRECTORY) else { continue }
+            guard let cursor, let (fd, _) = try? reopen(name, in: table.rootFD, expecting: st.identity, as: .directory)
+            else { continue }
             let dir = JudgedDirectory(identity: st.identity, mountID: st.mountID, cursor: cursor, fd: fd)
             _ = shownAfterNotingStores(in: dir, at: [name])
         }
@@ -79,14 +77,13 @@ public final class GateFileSystem: Sendable {
     /// Judges every name of one directory near the root: those a secret or
     /// deny rule hides are noted in the secret set; the shown ones are returned.
     private func shownAfterNotingStores(in dir: JudgedDirectory, at path: SourcePath) -> [([UInt8], FileStat, PolicyCursor?)] {
-        guard let stream = try? Sys.reopenDirectory(dir.fd.raw) else { return [] }
-        let owned = OwnedFD(adopting: stream)
-        guard let names = try? Sys.directoryNames(owned.raw) else { return [] }
+        guard let stream = try? Sys.reopenDirectory(dir.fd.descriptor),
+              let names = try? Sys.directoryNames(stream.descriptor) else { return [] }
         var shown: [([UInt8], FileStat, PolicyCursor?)] = []
         for name in names.prefix(GateFileSystem.nearRootScanLimit) {
             switch try? judge(name, in: dir) {
             case .hidden(_, let store?)?:
-                secrets.noteHidden(store, path: { path + [name] }) { openStore(name, in: dir.fd, store) }
+                noteStore(store, named: name, in: { dir.fd }, under: { path })
             case .shown(let st, let cursor)?: shown.append((name, st, cursor))
             default: continue
             }
@@ -117,67 +114,9 @@ public final class GateFileSystem: Sendable {
         guard let slash = path.lastIndex(of: "/") else { return nil }
         let parentPath = slash == path.startIndex ? "/" : String(path[..<slash])
         let name = Array(path[path.index(after: slash)...].utf8)
-        guard let fd = try? Sys.openPath(parentPath, flags: Sys.O_PATH | Sys.O_DIRECTORY) else { return nil }
-        let owned = OwnedFD(adopting: fd)
-        guard let st = try? Sys.stat(fd: owned.raw) else { return nil }
+        guard let fd = try? Sys.openPath(parentPath, options: [.path, .directory]),
+              let st = try? Sys.stat(fd: fd.descriptor) else { return nil }
         return (st.identity, name)
-    }
-
-    // MARK: - Directory descriptors
-
-    /// An O_PATH descriptor for the directory node `ino`, from the cache or
-    /// re-opened from its parent by name and checked to be the same directory.
-    ///
-    /// Iterative, never recursive: a chain of evicted ancestors (a tree
-    /// thousands of levels deep) is climbed to the nearest cached one, then
-    /// re-opened downwards one level at a time.
-    func directoryFD(_ ino: InodeNumber) throws(Errno) -> OwnedFD {
-        if let fd = table.cachedDirectoryFD(ino) { return fd }
-        var pending: [(InodeNumber, InodeRecord)] = []
-        var current = ino
-        var base: OwnedFD
-        while true {
-            guard let rec = table.record(current), rec.kind == .directory else { throw Errno(rawValue: ENOENT) }
-            pending.append((current, rec))
-            if let fd = table.cachedDirectoryFD(rec.parent) { base = fd; break }
-            current = rec.parent
-        }
-        for (node, rec) in pending.reversed() {
-            base = try reopenNode(rec, in: base, flags: Sys.O_PATH | Sys.O_DIRECTORY).0
-            base = table.cacheDirectoryFD(node, base)
-        }
-        return base
-    }
-
-    /// Opens the node's name in its parent's descriptor, without following
-    /// symlinks, and checks it is still the object lookup approved: the
-    /// name may now refer to another file (renamed or swapped on the host),
-    /// and then the node the kernel holds is gone (ESTALE).
-    func reopenNode(_ rec: InodeRecord, in parentFD: OwnedFD, flags: Int32) throws(Errno) -> (OwnedFD, FileStat) {
-        try GateFileSystem.reopening { () throws(Errno) in try reopen(rec.name, in: parentFD, expecting: rec.identity, flags: flags) }
-    }
-
-    /// Opens `name` in `dir` (openat2, no symlinks, no mount crossing) and
-    /// checks it is the object a stat approved a moment ago: ESTALE if the
-    /// host swapped it in between.
-    func reopen(_ name: [UInt8], in dir: OwnedFD, expecting identity: FileIdentity, flags: Int32) throws(Errno) -> (OwnedFD, FileStat) {
-        let fd = OwnedFD(adopting: try Sys.open(in: dir.raw, name, flags: flags))
-        let st = try Sys.stat(fd: fd.raw)
-        guard st.identity == identity else { throw Errno(rawValue: ESTALE) }
-        return (fd, st)
-    }
-
-    /// Re-opening a node the kernel holds: if its name has meanwhile become
-    /// a symlink (ELOOP), a mount point (EXDEV) or a non-directory (ENOTDIR),
-    /// the node is gone. ESTALE makes the kernel look the name up again, so
-    /// the caller gets the fresh decision (and the log its deny line)
-    /// instead of an error that hints at what is there now.
-    static func reopening<T>(_ body: () throws(Errno) -> T) throws(Errno) -> T {
-        do {
-            return try body()
-        } catch where error.rawValue == ELOOP || error.rawValue == EXDEV || error.rawValue == ENOTDIR {
-            throw Errno(rawValue: ESTALE)
-        }
     }
 
     // MARK: - Attributes
@@ -195,13 +134,12 @@ public final class GateFileSystem: Sendable {
     }
 
     public func getattr(_ ino: InodeNumber) throws(Errno) -> (FileStat, Double) {
-        guard let rec = table.record(ino) else { throw Errno(rawValue: ENOENT) }
+        guard let rec = table.record(ino) else { throw Errno.noSuchFileOrDirectory }
         let st: FileStat
         if rec.kind == .directory {
-            st = try Sys.stat(fd: try directoryFD(ino).raw)
+            st = try Sys.stat(fd: try directoryFD(ino).descriptor)
         } else {
-            st = try Sys.stat(in: try directoryFD(rec.parent).raw, rec.name)
-            guard st.identity == rec.identity else { throw Errno(rawValue: ESTALE) }
+            st = try restat(rec, in: try directoryFD(rec.parent))
             table.noteAttributes(ino, ChangeStamp(st))
         }
         return (attributes(st, as: ino), settings.attrTimeout)
@@ -213,29 +151,30 @@ public final class GateFileSystem: Sendable {
     /// Free space is rounded down to whole GiB and free inodes to 65,536, so
     /// creating or deleting hidden files moves them only when a boundary is
     /// crossed, not with every block.
-    public func statfs(_ ino: InodeNumber) throws(Errno) -> Glibc.statvfs {
-        var s = try Sys.statvfs(table.rootFD.raw)
-        let unit = UInt64(max(1, s.f_frsize > 0 ? s.f_frsize : s.f_bsize))
+    public func statfs(_ ino: InodeNumber) throws(Errno) -> FileSystemStats {
+        var s = try Sys.statvfs(table.rootFD.descriptor)
+        let unit = max(1, s.fragmentSize > 0 ? s.fragmentSize : s.blockSize)
         let blockQuantum = max(1, GateFileSystem.freeSpaceQuantum / unit)
-        let blocks = UInt64(s.f_bavail) / blockQuantum * blockQuantum
-        let files = UInt64(s.f_favail) / GateFileSystem.freeInodeQuantum * GateFileSystem.freeInodeQuantum
-        s.f_blocks = fsblkcnt_t(blocks)
-        s.f_bfree = fsblkcnt_t(blocks)
-        s.f_bavail = fsblkcnt_t(blocks)
-        s.f_files = fsfilcnt_t(files)
-        s.f_ffree = fsfilcnt_t(files)
-        s.f_favail = fsfilcnt_t(files)
-        s.f_fsid = 0
+        let blocks = s.availableBlocks / blockQuantum * blockQuantum
+        let files = s.availableFiles / GateFileSystem.freeInodeQuantum * GateFileSystem.freeInodeQuantum
+        s.blocks = blocks
+        s.freeBlocks = blocks
+        s.availableBlocks = blocks
+        s.files = files
+        s.freeFiles = files
+        s.availableFiles = files
+        s.fileSystemID = 0
         return s
     }
 
     static let freeSpaceQuantum: UInt64 = 1 << 30
     static let freeInodeQuantum: UInt64 = 65_536
 
-    /// Write access is refused at the kernel (`ro`) and again here.
-    public func access(_ ino: InodeNumber, mask: Int32) throws(Errno) {
-        guard table.record(ino) != nil else { throw Errno(rawValue: ENOENT) }
-        if mask & W_OK != 0 { throw Errno(rawValue: EROFS) }
+    /// Write access is refused at the kernel (`ro`) and again here. The
+    /// bridge decodes access(2)'s mask into `wantsWrite` (its `W_OK` bit).
+    public func access(_ ino: InodeNumber, wantsWrite: Bool) throws(Errno) {
+        guard table.record(ino) != nil else { throw Errno.noSuchFileOrDirectory }
+        if wantsWrite { throw Errno.readOnlyFileSystem }
     }
 
     public func forget(_ ino: InodeNumber, count: UInt64) {
@@ -257,7 +196,7 @@ public final class GateFileSystem: Sendable {
         return p
     }
 
-    func recordDeny(op: String, rule: String, path: [UInt8], caller: Caller?, errno: Int32 = ENOENT) {
-        audit?.record(.deny(op: op, rule: rule, errno: errno), path: path, caller: caller)
+    func recordDeny(op: String, rule: String, path: [UInt8], caller: Caller?, errno: Errno = .noSuchFileOrDirectory) {
+        audit?.record(.deny(op: op, rule: rule, errno: errno.rawValue), path: path, caller: caller)
     }
 }

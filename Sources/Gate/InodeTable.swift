@@ -30,7 +30,7 @@ final class InodeTable: Sendable {
     init(rootFD: OwnedFD, rootStat: FileStat, rootCursor: PolicyCursor, fdCapacity: Int) {
         self.rootFD = rootFD
         var s = State(directoryFDs: DirectoryFDCache(capacity: fdCapacity))
-        let root = s.records.insert(InodeRecord(
+        let (root, _) = s.records.insert(InodeRecord(
             identity: rootStat.identity, kind: .directory, parent: .root, name: [],
             cursor: rootCursor, mountID: rootStat.mountID, stamp: nil, nlookup: 1, children: 0))
         precondition(root == InodeNumber.root.raw)
@@ -46,7 +46,7 @@ final class InodeTable: Sendable {
     func reference(
         parent: InodeNumber, identity: FileIdentity, name: [UInt8], stamp: ChangeStamp,
         make: () -> InodeRecord
-    ) -> InodeNumber {
+    ) -> (InodeNumber, Generation) {
         state.withLock { s in
             let key = EntryKey(parent: parent.raw, identity: identity)
             // Reuse the node only for the same name: after a rename on the
@@ -54,15 +54,15 @@ final class InodeTable: Sendable {
             if let ino = s.byEntry[key], let existing = s.records[ino], existing.name == name {
                 s.records[ino]!.nlookup += 1
                 if existing.kind == .regular { s.records[ino]!.stamp = stamp }
-                return InodeNumber(ino)
+                return (InodeNumber(ino), s.records.generation(ino))
             }
             var rec = make()
             rec.nlookup = 1
             if rec.kind == .regular { rec.stamp = stamp }
-            let ino = s.records.insert(rec)
+            let (ino, generation) = s.records.insert(rec)
             s.byEntry[key] = ino
             s.records[parent.raw]!.children += 1
-            return InodeNumber(ino)
+            return (InodeNumber(ino), generation)
         }
     }
 

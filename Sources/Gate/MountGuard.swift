@@ -1,5 +1,4 @@
 import GateSystem
-import Glibc
 import Synchronization
 
 /// FUSE mounts inside the source, as entries (parent directory identity,
@@ -56,13 +55,11 @@ final class MountGuard: Sendable {
             let parent = Array(path[prefix.count..<max(prefix.count, slash)])
             let st: FileStat
             if parent.isEmpty {
-                guard let rootStat = try? Sys.stat(fd: root.raw) else { continue }
+                guard let rootStat = try? Sys.stat(fd: root.descriptor) else { continue }
                 st = rootStat
             } else {
-                guard let raw = try? Sys.open(in: root.raw, parent, flags: Sys.O_PATH | Sys.O_DIRECTORY, crossMounts: true)
-                else { continue }
-                let fd = OwnedFD(adopting: raw)
-                guard let parentStat = try? Sys.stat(fd: fd.raw) else { continue }
+                guard let fd = try? Sys.open(in: root.descriptor, parent, options: [.path, .directory], crossMounts: true),
+                      let parentStat = try? Sys.stat(fd: fd.descriptor) else { continue }
                 st = parentStat
             }
             keys.insert(Key(parent: st.identity, name: Array(path[(slash + 1)...])))
@@ -73,14 +70,13 @@ final class MountGuard: Sendable {
 
     /// Refreshes whenever the mount table changes, on a thread of its own.
     func startWatching() {
-        guard let raw = try? Sys.openPath(MountTable.path, flags: O_RDONLY) else { return }
-        let fd = OwnedFD(adopting: raw)
+        guard let fd = try? Sys.openPath(MountTable.path) else { return }
         let box = WeakBox(self)
         BackgroundThread { () -> Bool in
-            let revents = Sys.poll([(fd.raw, Int16(POLLPRI))], timeoutMilliseconds: 1000)
+            let revents = (try? Sys.poll(fd.descriptor, for: .priority, timeoutMilliseconds: 1000)) ?? []
             guard let me = box.value else { return false }
             // procfs reports each change of the table once per open file.
-            if revents[0] & Int16(POLLPRI | POLLERR) != 0 { me.refresh() }
+            if !revents.isDisjoint(with: [.priority, .error]) { me.refresh() }
             return true
         }.start(name: "gatefs-mounts")
     }

@@ -6,39 +6,52 @@
 /// cost (100k nodes in a Dictionary took 262,144 buckets). Reusing an id
 /// is safe: the kernel sends FORGET only once it holds no reference to the
 /// id, open handles pin their node, and a record's per-node state (its
-/// stamp, a cached listing) leaves with it.
+/// stamp, a cached listing) leaves with it. A slot keeps its generation
+/// while free, so the next node in it gets a new one.
 struct NodeSlab: Sendable {
-    private var slots: [InodeRecord?] = []
+    private struct Slot: Sendable {
+        var record: InodeRecord?
+        var generation: Generation
+    }
+
+    private var slots: [Slot] = []
     private var free: [UInt32] = []
 
     /// The record for `ino`, or nil if no node has that id.
     subscript(ino: UInt64) -> InodeRecord? {
         get {
             let i = Int(truncatingIfNeeded: ino) &- 1
-            return i >= 0 && i < slots.count ? slots[i] : nil
+            return i >= 0 && i < slots.count ? slots[i].record : nil
         }
         _modify {
             let i = Int(truncatingIfNeeded: ino) &- 1
-            precondition(i >= 0 && i < slots.count && slots[i] != nil, "gatefs bug: no node \(ino)")
-            yield &slots[i]
-            precondition(slots[i] != nil, "gatefs bug: use remove(_:) to drop node \(ino)")
+            precondition(i >= 0 && i < slots.count && slots[i].record != nil, "gatefs bug: no node \(ino)")
+            yield &slots[i].record
+            precondition(slots[i].record != nil, "gatefs bug: use remove(_:) to drop node \(ino)")
         }
     }
 
-    /// Stores a new record and returns its node id.
-    mutating func insert(_ record: InodeRecord) -> UInt64 {
-        if let i = free.popLast() {
-            slots[Int(i)] = record
-            return UInt64(i) + 1
+    /// The generation of the node that holds `ino` now.
+    func generation(_ ino: UInt64) -> Generation {
+        slots[Int(truncatingIfNeeded: ino) &- 1].generation
+    }
+
+    /// Stores a new record and returns its node id and generation: a
+    /// reused id's next one, so no pair is given out twice.
+    mutating func insert(_ record: InodeRecord) -> (UInt64, Generation) {
+        if let i = free.popLast().map(Int.init) {
+            slots[i].record = record
+            slots[i].generation = slots[i].generation.next
+            return (UInt64(i) + 1, slots[i].generation)
         }
-        slots.append(record)
-        return UInt64(slots.count)
+        slots.append(Slot(record: record, generation: .first))
+        return (UInt64(slots.count), .first)
     }
 
     mutating func remove(_ ino: UInt64) {
         let i = Int(truncatingIfNeeded: ino) &- 1
-        precondition(i >= 0 && i < slots.count && slots[i] != nil, "gatefs bug: no node \(ino) to remove")
-        slots[i] = nil
+        precondition(i >= 0 && i < slots.count && slots[i].record != nil, "gatefs bug: no node \(ino) to remove")
+        slots[i].record = nil
         free.append(UInt32(i))
     }
 }

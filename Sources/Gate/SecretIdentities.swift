@@ -1,6 +1,5 @@
 import GatePolicy
 import GateSystem
-import Glibc
 import Synchronization
 import SystemPackage
 
@@ -120,6 +119,10 @@ final class SecretIdentities: Sendable {
         started.store(true, ordering: .releasing)
     }
 
+    var counts: SecretScanCounts {
+        state.withLock { SecretScanCounts(fixedPaths: rootFixed.count, stores: $0.stores.count, files: $0.known.count) }
+    }
+
     /// Whether the file was recorded as a secret (no scan).
     func isKnown(_ identity: FileIdentity) -> Bool {
         state.withLock { $0.known.contains(identity) }
@@ -211,7 +214,7 @@ final class SecretIdentities: Sendable {
                 case .store?:
                     s.stale = true
                 case .ancestor(let names)?:
-                    if names.contains(event.name) || event.mask & UInt32(IN_DELETE_SELF | IN_MOVE_SELF) != 0 {
+                    if names.contains(event.name) || !event.mask.isDisjoint(with: [.deletedSelf, .movedSelf]) {
                         s.stale = true
                     }
                 case nil:
@@ -226,7 +229,7 @@ final class SecretIdentities: Sendable {
     /// Walks every store, never following symlinks nor crossing mounts, and
     /// adds the regular files found. Call with `scanning` held.
     private func rescan() {
-        let started = Int64(time(nil))
+        let started = Sys.time()
         let stores = state.withLock { s -> [Store] in
             s.stale = false
             return Array(s.stores.values)
@@ -246,17 +249,16 @@ final class SecretIdentities: Sendable {
         var dir = root
         for (i, name) in path.enumerated() {
             watch(dir, as: .ancestor([name]))
-            guard let st = try? Sys.stat(in: dir.raw, name) else { return }
+            guard let st = try? Sys.stat(in: dir.descriptor, name) else { return }
             if i == path.count - 1 {
                 if st.kind == .regular, isSecretPath(path) { found.insert(st.identity) }
-                if st.kind == .directory, let raw = try? Sys.open(in: dir.raw, name, flags: Sys.O_PATH | Sys.O_DIRECTORY) {
-                    walk(OwnedFD(adopting: raw), at: path, into: &found)
+                if st.kind == .directory, let sub = try? Self.openDirectory(name, in: dir) {
+                    walk(sub, at: path, into: &found)
                 }
                 return
             }
-            guard st.kind == .directory,
-                  let raw = try? Sys.open(in: dir.raw, name, flags: Sys.O_PATH | Sys.O_DIRECTORY) else { return }
-            dir = OwnedFD(adopting: raw)
+            guard st.kind == .directory, let sub = try? Self.openDirectory(name, in: dir) else { return }
+            dir = sub
         }
     }
 
@@ -265,8 +267,8 @@ final class SecretIdentities: Sendable {
     /// found in it before stays known either way.
     private func scanStore(_ store: Store, into found: inout Set<FileIdentity>) {
         if let fd = store.fd { return walk(fd, at: store.path, into: &found) }
-        guard let raw = try? Sys.open(in: root.raw, Self.joined(store.path), flags: Sys.O_PATH | Sys.O_DIRECTORY) else { return }
-        walk(OwnedFD(adopting: raw), at: store.path, into: &found)
+        guard let fd = try? Self.openDirectory(Self.joined(store.path), in: root) else { return }
+        walk(fd, at: store.path, into: &found)
     }
 
     /// Every regular file below `top`, iteratively; each directory is
@@ -276,17 +278,16 @@ final class SecretIdentities: Sendable {
         var stack: [(OwnedFD, SourcePath)] = [(top, topPath)]
         while let (dir, path) = stack.popLast(), budget > 0 {
             watch(dir, as: .store)
-            guard let raw = try? Sys.reopenDirectory(dir.raw) else { continue }
-            let stream = OwnedFD(adopting: raw)
-            guard let names = try? Sys.directoryNames(stream.raw) else { continue }
+            guard let stream = try? Sys.reopenDirectory(dir.descriptor),
+                  let names = try? Sys.directoryNames(stream.descriptor) else { continue }
             budget -= names.count
             for name in names {
-                guard let st = try? Sys.stat(in: dir.raw, name) else { continue }
+                guard let st = try? Sys.stat(in: dir.descriptor, name) else { continue }
                 if st.kind == .regular {
                     if isSecretPath(path + [name]) { found.insert(st.identity) }
                 } else if st.kind == .directory, path.count - topPath.count < 64,
-                          let sub = try? Sys.open(in: dir.raw, name, flags: Sys.O_PATH | Sys.O_DIRECTORY) {
-                    stack.append((OwnedFD(adopting: sub), path + [name]))
+                          let sub = try? Self.openDirectory(name, in: dir) {
+                    stack.append((sub, path + [name]))
                 }
             }
         }
@@ -294,8 +295,8 @@ final class SecretIdentities: Sendable {
 
     private func watch(_ dir: OwnedFD, as kind: Watch) {
         guard let inotify else { return }
-        let mask = UInt32(IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE_SELF | IN_MOVE_SELF | IN_ATTRIB)
-        guard let wd = try? inotify.watch(dir.raw, mask: mask) else {
+        let events: Inotify.Events = [.created, .movedTo, .movedFrom, .deletedSelf, .movedSelf, .attributesChanged]
+        guard let wd = try? inotify.watch(dir.descriptor, for: events) else {
             state.withLock { $0.watchesComplete = false }
             return
         }
@@ -315,19 +316,25 @@ final class SecretIdentities: Sendable {
         Array(path.joined(separator: [UInt8(ascii: "/")]))
     }
 
+    /// A directory below `dir` by its relative path: an O_PATH descriptor,
+    /// no symlink followed and no mount crossed.
+    private static func openDirectory(_ path: [UInt8], in dir: OwnedFD) throws(Errno) -> OwnedFD {
+        try Sys.open(in: dir.descriptor, path, options: [.path, .directory])
+    }
+
     // MARK: - Background
 
     /// Starts the thread that rescans soon after a watched store changes,
     /// then calls `rescanned` (which revokes open handles of new secrets).
     /// It holds the set weakly and ends when the set is gone.
     func startBackground(rescanned: @escaping @Sendable () -> Void) {
-        guard let fd = inotify?.fd.raw else { return }
+        guard let inotify else { return }
         let box = WeakBox(self)
         let thread = BackgroundThread { () -> Bool in
-            let revents = Sys.poll([(fd, Int16(POLLIN))], timeoutMilliseconds: 1000)
+            let changed = inotify.wait(timeoutMilliseconds: 1000)
             guard let me = box.value else { return false }
-            if revents[0] != 0 {
-                usleep(SecretIdentities.backgroundScanIntervalMicroseconds)
+            if changed {
+                Sys.sleep(microseconds: SecretIdentities.backgroundScanIntervalMicroseconds)
                 me.drainEvents()
             }
             let scanned = me.scanning.withLock { _ -> Bool in

@@ -22,7 +22,7 @@ public final class AuditFollower {
     public init(path: String, fromStart: Bool = true) {
         self.path = path
         if let fd = open(), !fromStart {
-            offset = Int((try? Sys.stat(fd: fd.raw))?.size ?? 0)
+            offset = Int((try? Sys.stat(fd: fd.descriptor))?.size ?? 0)
         }
     }
 
@@ -44,7 +44,7 @@ public final class AuditFollower {
                 guard let raw = try? Sys.openPath(missed, .readOnly) else { continue }
                 splitter.reset()
                 offset = 0
-                drain(OwnedFD(adopting: raw), into: &lines, label: missed)
+                drain(raw, into: &lines, label: missed)
             }
             if let next = open() { drain(next, into: &lines) }
         } else if Int(info.size) < offset {
@@ -65,9 +65,9 @@ public final class AuditFollower {
     /// Opens the current file and starts at its beginning; nil when it is absent.
     private func open() -> OwnedFD? {
         guard let raw = try? Sys.openPath(path, .readOnly) else { return nil }
-        let opened = OwnedFD(adopting: raw)
+        let opened = raw
         fd = opened
-        identity = (try? Sys.stat(fd: opened.raw))?.identity ?? FileIdentity(dev: 0, ino: 0)
+        identity = (try? Sys.stat(fd: opened.descriptor))?.identity ?? FileIdentity(dev: 0, ino: 0)
         offset = 0
         splitter.reset()
         return opened
@@ -91,7 +91,7 @@ public final class AuditFollower {
     private func drain(_ file: OwnedFD, into lines: inout [AuditLine], label: String? = nil) {
         let name = label ?? path
         while true {
-            let count = (try? Sys.pread(file.raw, into: &chunk, at: offset)) ?? 0
+            let count = (try? Sys.pread(file.descriptor, into: &chunk, at: offset)) ?? 0
             guard count > 0 else { return }
             offset += count
             splitter.feed(chunk[0..<count]) { number, line in

@@ -34,7 +34,7 @@ public final class AuditReader {
         var opened: [String] = []
         for name in names {
             do {
-                descriptors.append(OwnedFD(adopting: try Sys.openPath(name, .readOnly)))
+                descriptors.append(try Sys.openPath(name, .readOnly))
                 opened.append(name)
             } catch .noSuchFileOrDirectory {
                 continue  // rotated away since listing
@@ -61,7 +61,7 @@ public final class AuditReader {
             let file = files[fileIndex]
             let count: Int
             do {
-                count = try Sys.read(current.raw, into: &chunk)
+                count = try Sys.read(current.descriptor, into: &chunk)
             } catch {
                 throw AuditLogError(operation: "read", path: file, errno: error.rawValue)
             }

@@ -1,5 +1,5 @@
 import GateAuditFormat
-import Glibc  // getenv, getpwuid: `defaultPath`
+import GateVocabulary
 
 /// Where and how the audit log is written.
 public struct AuditConfig: Sendable {
@@ -25,7 +25,7 @@ public struct AuditConfig: Sendable {
     public static let defaultRepeatCapacity = 1024
 
     public init(
-        path: String = AuditConfig.defaultPath(), reads: ReadLogging = .all,
+        path: String, reads: ReadLogging = .all,
         rotateBytes: Int = AuditConfig.defaultRotateBytes, keep: Int = AuditConfig.defaultKeep,
         queueCapacity: Int = AuditConfig.defaultQueueCapacity,
         repeatWindowMicroseconds: Int64 = AuditConfig.defaultRepeatWindowMicroseconds,
@@ -38,25 +38,5 @@ public struct AuditConfig: Sendable {
         self.queueCapacity = queueCapacity
         self.repeatWindowMicroseconds = repeatWindowMicroseconds
         self.repeatCapacity = repeatCapacity
-    }
-
-    /// `$XDG_STATE_HOME/gatefs/access.jsonl`, else `~/.local/state/gatefs/access.jsonl`.
-    ///
-    /// A relative `XDG_STATE_HOME` is ignored, as the XDG spec requires. `HOME`
-    /// falls back to the password database so the daemon works under sudo -E less
-    /// environments too.
-    public static func defaultPath(environment: [String: String]? = nil) -> String {
-        func lookup(_ name: String) -> String? {
-            if let environment { return environment[name] }
-            return getenv(name).map { String(cString: $0) }
-        }
-        if let state = lookup("XDG_STATE_HOME"), state.hasPrefix("/") {
-            return state + "/gatefs/access.jsonl"
-        }
-        var home = lookup("HOME") ?? ""
-        if home.isEmpty, let entry = getpwuid(getuid()), let dir = entry.pointee.pw_dir {
-            home = String(cString: dir)
-        }
-        return home + "/.local/state/gatefs/access.jsonl"
     }
 }

@@ -1,5 +1,6 @@
 import GateSystem
 import Synchronization
+import SystemPackage
 
 /// The (st_dev, st_ino) of every file the log consists of right now: the
 /// current file, its lock file, every rotated file still kept, and a deleted
@@ -39,7 +40,7 @@ public final class AuditFileIdentities: Sendable {
         identities.withLock { $0 }
     }
 
-    static func of(fd: Int32) -> Identity? {
+    static func of(fd: FileDescriptor) -> Identity? {
         try? Sys.stat(fd: fd).identity
     }
 

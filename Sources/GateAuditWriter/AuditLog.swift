@@ -1,5 +1,6 @@
 import GateAuditFormat
 import GateSystem
+import GateVocabulary
 
 /// The audit log of one mount: FUSE threads `record`, one writer thread writes.
 ///

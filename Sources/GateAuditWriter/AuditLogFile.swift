@@ -48,7 +48,7 @@ final class AuditLogFile {
         self.fd = fd
         self.lockFD = lockFD
         self.size = size
-        var known = Set([fd.raw, lockFD.raw].compactMap(AuditFileIdentities.of(fd:)))
+        var known = Set([fd.descriptor, lockFD.descriptor].compactMap(AuditFileIdentities.of(fd:)))
         for index in Self.rotatedIndices(of: path) {
             if let identity = AuditFileIdentities.of(path: "\(path).\(index)") { known.insert(identity) }
         }
@@ -67,10 +67,10 @@ final class AuditLogFile {
         try makeParentDirectories(of: path)
         let lockPath = path + ".lock"
         let lockFD = try attempt("create lock file", lockPath) { () throws(Errno) in
-            OwnedFD(adopting: try Sys.openPath(lockPath, .readWrite, options: [.create, .noFollow], permissions: ownerOnly))
+            try Sys.openPath(lockPath, .readWrite, options: [.create, .noFollow], permissions: ownerOnly)
         }
         do {
-            try Sys.lockExclusive(lockFD.raw)
+            try Sys.lockExclusive(lockFD.descriptor)
         } catch .wouldBlock {
             throw AuditLogError(operation: "lock", path: path, errno: 0, detail: "another gatefs process is writing this log; give each mount its own log file")
         } catch {
@@ -91,22 +91,22 @@ final class AuditLogFile {
     private static func openLocked(path: String, rotateBytes: Int, keep: Int, lockFD: OwnedFD) throws(AuditLogError) -> Opened {
         // O_NOFOLLOW: the log path must not be redirectable by a planted symlink.
         let fd = try attempt("open", path) { () throws(Errno) in
-            OwnedFD(adopting: try Sys.openPath(path, .readWrite, options: [.create, .append, .noFollow], permissions: ownerOnly))
+            try Sys.openPath(path, .readWrite, options: [.create, .append, .noFollow], permissions: ownerOnly)
         }
-        let info = try attempt("stat", path) { () throws(Errno) in try Sys.stat(fd: fd.raw) }
+        let info = try attempt("stat", path) { () throws(Errno) in try Sys.stat(fd: fd.descriptor) }
         guard info.kind == .regular else {
             throw AuditLogError(operation: "open", path: path, errno: 0, detail: "not a regular file")
         }
         // An audit log readable by others leaks what the agent looked at:
         // refuse to write one that cannot be made private.
         if info.mode & 0o077 != 0 {
-            try attempt("restrict to its owner", path) { () throws(Errno) in try Sys.setPermissions(fd.raw, ownerOnly) }
+            try attempt("restrict to its owner", path) { () throws(Errno) in try Sys.setPermissions(fd.descriptor, ownerOnly) }
         }
 
         let file = AuditLogFile(path: path, rotateBytes: rotateBytes, keep: keep, fd: fd, lockFD: lockFD, size: Int(info.size))
         var opened = Opened(file: file, lastSeq: 0, lastHash: AuditChain.genesis, torn: nil, tornBytes: 0)
-        let end = try file.cutTornTail(fd: fd.raw, into: &opened)
-        if let tail = try lastTrailer(fd: fd.raw, size: end, path: path) {
+        let end = try file.cutTornTail(fd: fd.descriptor, into: &opened)
+        if let tail = try lastTrailer(fd: fd.descriptor, size: end, path: path) {
             opened.lastSeq = tail.seq
             opened.lastHash = tail.hash
         } else if end == 0, let tail = try previousFileTrailer(path: path + ".1") {
@@ -117,7 +117,7 @@ final class AuditLogFile {
     }
 
     /// Truncates a partial last line; returns the new size.
-    private func cutTornTail(fd: Int32, into opened: inout Opened) throws(AuditLogError) -> Int {
+    private func cutTornTail(fd: FileDescriptor, into opened: inout Opened) throws(AuditLogError) -> Int {
         guard size > 0 else { return 0 }
         let last = try Self.attempt("read", path) { () throws(Errno) in try Sys.pread(fd, count: 1, at: size - 1) }
         guard last.count == 1 else { throw AuditLogError(operation: "read", path: path, errno: 0, detail: "the file shrank while opening it") }
@@ -135,7 +135,7 @@ final class AuditLogFile {
     }
 
     /// The offset of the last `\n` strictly before `end`, or nil.
-    static func lastNewline(fd: Int32, before end: Int, path: String) throws(AuditLogError) -> Int? {
+    static func lastNewline(fd: FileDescriptor, before end: Int, path: String) throws(AuditLogError) -> Int? {
         let chunk = 64 << 10
         var upper = end
         while upper > 0 {
@@ -148,7 +148,7 @@ final class AuditLogFile {
     }
 
     /// The chain fields of the last line of a file that ends in `\n` at `size`.
-    static func lastTrailer(fd: Int32, size: Int, path: String) throws(AuditLogError) -> AuditChain.Trailer? {
+    static func lastTrailer(fd: FileDescriptor, size: Int, path: String) throws(AuditLogError) -> AuditChain.Trailer? {
         guard size > 0 else { return nil }
         let start = try lastNewline(fd: fd, before: size - 1, path: path).map { $0 + 1 } ?? 0
         let line = try attempt("read", path) { () throws(Errno) in try Sys.pread(fd, count: size - 1 - start, at: start) }
@@ -163,14 +163,14 @@ final class AuditLogFile {
     /// no such file (or it cannot be opened: then the chain starts afresh).
     private static func previousFileTrailer(path: String) throws(AuditLogError) -> AuditChain.Trailer? {
         guard let raw = try? Sys.openPath(path, .readOnly, options: .noFollow) else { return nil }
-        let fd = OwnedFD(adopting: raw)
-        guard let info = try? Sys.stat(fd: fd.raw) else { return nil }
-        return try lastTrailer(fd: fd.raw, size: completeLength(fd: fd.raw, size: Int(info.size), path: path), path: path)
+        let fd = raw
+        guard let info = try? Sys.stat(fd: fd.descriptor) else { return nil }
+        return try lastTrailer(fd: fd.descriptor, size: completeLength(fd: fd.descriptor, size: Int(info.size), path: path), path: path)
     }
 
     /// The length up to and including the last newline: a rotated file
     /// normally ends in "\n"; tolerate one that does not.
-    static func completeLength(fd: Int32, size: Int, path: String) throws(AuditLogError) -> Int {
+    static func completeLength(fd: FileDescriptor, size: Int, path: String) throws(AuditLogError) -> Int {
         guard size > 0, let last = try? Sys.pread(fd, count: 1, at: size - 1), last.first != 0x0A else { return size }
         return try lastNewline(fd: fd, before: size, path: path).map { $0 + 1 } ?? 0
     }
@@ -215,7 +215,7 @@ extension AuditLogFile {
         var offset = 0
         while offset < bytes.count {
             do {
-                offset += try Sys.write(fd.raw, UnsafeRawBufferPointer(rebasing: bytes[offset...]))
+                offset += try Sys.write(fd.descriptor, UnsafeRawBufferPointer(rebasing: bytes[offset...]))
             } catch {
                 size += offset
                 return (offset, error.rawValue)
@@ -283,11 +283,11 @@ extension AuditLogFile {
         var info: FileStat?
         var trailer: AuditChain.Trailer?
         if let raw = try? Sys.openPath(name, .readOnly, options: .noFollow) {
-            let fd = OwnedFD(adopting: raw)
-            info = try? Sys.stat(fd: fd.raw)
+            let fd = raw
+            info = try? Sys.stat(fd: fd.descriptor)
             if let info {
                 // Unreadable: the rotate line then names the file without its last seq and hash.
-                trailer = try? Self.lastTrailer(fd: fd.raw, size: Self.completeLength(fd: fd.raw, size: Int(info.size), path: name), path: name)
+                trailer = try? Self.lastTrailer(fd: fd.descriptor, size: Self.completeLength(fd: fd.descriptor, size: Int(info.size), path: name), path: name)
             }
         }
         var unlinked = false
@@ -308,10 +308,10 @@ extension AuditLogFile {
     /// and inserts before anything is written.
     private func createCurrent() throws(AuditLogError) {
         if let raw = try? Sys.openUnnamedFile(inDirectory: AuditFileSet.directory(of: path), permissions: Self.ownerOnly) {
-            let unnamed = OwnedFD(adopting: raw)
-            if let identity = AuditFileIdentities.of(fd: unnamed.raw) {
+            let unnamed = raw
+            if let identity = AuditFileIdentities.of(fd: unnamed.descriptor) {
                 identities.insert(identity)
-                if (try? Sys.link(unnamed.raw, to: path)) != nil {
+                if (try? Sys.link(unnamed.descriptor, to: path)) != nil {
                     fd = unnamed
                     size = 0
                     return
@@ -320,9 +320,9 @@ extension AuditLogFile {
             }
         }
         let named = try Self.attempt("open", path) { () throws(Errno) in
-            OwnedFD(adopting: try Sys.openPath(path, .readWrite, options: [.create, .append, .noFollow], permissions: Self.ownerOnly))
+            try Sys.openPath(path, .readWrite, options: [.create, .append, .noFollow], permissions: Self.ownerOnly)
         }
-        guard let info = try? Sys.stat(fd: named.raw), info.kind == .regular else {
+        guard let info = try? Sys.stat(fd: named.descriptor), info.kind == .regular else {
             throw AuditLogError(operation: "open", path: path, errno: 0, detail: "not a regular file")
         }
         identities.insert(info.identity)
@@ -332,8 +332,8 @@ extension AuditLogFile {
 
     /// Makes the renames durable too, not just the data.
     private func syncDirectory() throws(Errno) {
-        let dir = OwnedFD(adopting: try Sys.openPath(AuditFileSet.directory(of: path), .readOnly, options: .directory))
-        try Sys.sync(dir.raw)
+        let dir = try Sys.openPath(AuditFileSet.directory(of: path), .readOnly, options: .directory)
+        try Sys.sync(dir.descriptor)
     }
 
     /// The data written so far to disk (not the metadata): the writer's
@@ -347,10 +347,10 @@ extension AuditLogFile {
         flush(Sys.sync)
     }
 
-    private func flush(_ call: (Int32) throws(Errno) -> Void) -> Errno? {
+    private func flush(_ call: (FileDescriptor) throws(Errno) -> Void) -> Errno? {
         guard let fd else { return nil }
         do {
-            try call(fd.raw)
+            try call(fd.descriptor)
             return nil
         } catch {
             return error

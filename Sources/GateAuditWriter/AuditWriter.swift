@@ -316,6 +316,6 @@ final class AuditWriter {
     static func warn(_ message: String) {
         let line = Array((message + "\n").utf8)
         // Nowhere left to report a failure to write to stderr.
-        line.withUnsafeBytes { try? Sys.writeAll(2, $0) }
+        line.withUnsafeBytes { try? Sys.writeAll(.standardError, $0) }
     }
 }

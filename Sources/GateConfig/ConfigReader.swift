@@ -1,4 +1,5 @@
 import GatePolicy
+import GateVocabulary
 import TOMLKit
 
 /// Walks TOMLKit's tree for a config (or the built-in secret list),
@@ -48,10 +49,10 @@ struct ConfigReader {
             config.source = path(s, at: [.key("source")], "'source'", home: home)
         }
         if let value = table["inode_numbers"], let s = string(value, at: [.key("inode_numbers")], "'inode_numbers'") {
-            if let numbers = InodeNumbers(rawValue: s) {
+            if let numbers = InodeNumbering(rawValue: s) {
                 config.inodeNumbers = numbers
             } else {
-                report("'inode_numbers' must be \"source\" or \"private\", not \"\(s)\"", at: [.key("inode_numbers")])
+                report("'inode_numbers' must be \(InodeNumbering.choices(quotedWith: "\"")), not \"\(s)\"", at: [.key("inode_numbers")])
             }
         }
         if let value = table["deny"] {
@@ -129,10 +130,10 @@ struct ConfigReader {
             config.logPath = path(s, at: at + [.key("path")], "'path' in [log]", home: home)
         }
         if let v = log["reads"], let s = string(v, at: at + [.key("reads")], "'reads' in [log]") {
-            if let reads = LogReads(rawValue: s) {
+            if let reads = ReadLogging(rawValue: s) {
                 config.logReads = reads
             } else {
-                report("'reads' in [log] must be \"all\" or \"summary\", not \"\(s)\"", at: at + [.key("reads")])
+                report("'reads' in [log] must be \(ReadLogging.choices(quotedWith: "\"")), not \"\(s)\"", at: at + [.key("reads")])
             }
         }
         if let v = log["rotate_bytes"], let n = int(v, at: at + [.key("rotate_bytes")], "'rotate_bytes' in [log]") {

@@ -1,4 +1,5 @@
 public import GatePolicy
+public import GateVocabulary
 
 /// The content of a config file, validated. Defaults stand in for keys the
 /// file leaves out; `init()` is the config of a run with no file at all.
@@ -8,7 +9,7 @@ public struct GateConfig: Sendable {
     /// The directory to expose, `~` already expanded; nil means `$HOME`.
     public var source: String?
     /// Which inode numbers the view reports.
-    public var inodeNumbers: InodeNumbers
+    public var inodeNumbers: InodeNumbering
     public var allow: [Pattern]
     public var deny: [Pattern]
     /// Whether the built-in secret-store list applies.
@@ -18,7 +19,7 @@ public struct GateConfig: Sendable {
     public var secretExcept: [String]
     /// The audit log file, `~` already expanded; nil means the default.
     public var logPath: String?
-    public var logReads: LogReads
+    public var logReads: ReadLogging
     /// Rotate the log when it grows past this many bytes.
     public var logRotateBytes: Int
     /// How many rotated logs to keep.

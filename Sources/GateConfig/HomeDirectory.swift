@@ -1,9 +1,9 @@
-/// `~` expansion for paths in the config.
-enum HomeDirectory {
+/// `~` expansion for paths in the config and on the command line.
+public enum HomeDirectory {
     /// `~` → `home`, `~/x` → `home/x`; anything else is returned as is. Nil
     /// for `~user`, which is rejected rather than taken as a literal
     /// directory named "~user" and silently exposing or logging elsewhere.
-    static func expand(_ path: String, home: String) -> String? {
+    public static func expand(_ path: String, home: String) -> String? {
         guard path.hasPrefix("~") else { return path }
         guard path == "~" || path.hasPrefix("~/") else { return nil }
         var base = home

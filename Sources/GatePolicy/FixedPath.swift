@@ -15,6 +15,12 @@ public struct FixedPath: Sendable, Hashable {
         self.anyDepth = anyDepth
         self.segments = segments
     }
+
+    /// The names joined by `/`, a path relative to the directory the path
+    /// lies in (a name that is not UTF-8 is decoded lossily).
+    public var relativePath: String {
+        segments.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "/")
+    }
 }
 
 extension Pattern {
@@ -32,21 +38,45 @@ extension Pattern {
         }
         return names.isEmpty ? nil : FixedPath(anyDepth: anyDepth, segments: names)
     }
+
+    /// The pattern that names exactly `path`, a `/`-separated path relative
+    /// to the source root: each character the syntax gives a meaning
+    /// (`*`, `?`, `[`, `]`, `\`) is escaped, so its `fixedPath` has the
+    /// path's names. Throws for a path no pattern can name (no name at all,
+    /// a `.` or `..` name, a NUL byte).
+    public init(literalPath path: String) throws(PatternError) {
+        var text = ""
+        for scalar in path.unicodeScalars {
+            if Pattern.metacharacters.contains(scalar) { text.unicodeScalars.append("\\") }
+            text.unicodeScalars.append(scalar)
+        }
+        try self.init(text)
+    }
+
+    /// Escaped one scalar at a time, as `PatternCompiler` reads them: a
+    /// combining mark after `*` must not hide it inside one `Character`.
+    private static let metacharacters: Set<Unicode.Scalar> = ["*", "?", "[", "]", "\\"]
+}
+
+extension SecretEntry {
+    /// The fixed paths among the entry's patterns, in order. A built-in
+    /// entry's are `anyDepth`, since it matches at any depth whatever its text.
+    public var fixedPaths: [FixedPath] {
+        patterns.compactMap { pattern in
+            guard let fixed = pattern.fixedPath else { return nil }
+            return builtin ? FixedPath(anyDepth: true, segments: fixed.segments) : fixed
+        }
+    }
 }
 
 extension Policy {
     /// Every secret pattern and deny pattern that names a fixed path, with
     /// the rule a decision reports for it (`secret:ssh`, `deny:TEXT`):
-    /// secrets first, in list order, then denies. A built-in entry's paths
-    /// are `anyDepth`, since it matches at any depth whatever its text.
+    /// secrets first, in list order, then denies.
     public var fixedStorePaths: [(rule: Rule, path: FixedPath)] {
         var out: [(rule: Rule, path: FixedPath)] = []
         for entry in spec.secrets {
-            for pattern in entry.patterns {
-                guard let fixed = pattern.fixedPath else { continue }
-                let path = entry.builtin ? FixedPath(anyDepth: true, segments: fixed.segments) : fixed
-                out.append((.secret(entry.name), path))
-            }
+            for path in entry.fixedPaths { out.append((.secret(entry.name), path)) }
         }
         for pattern in spec.deny {
             if let fixed = pattern.fixedPath { out.append((.deny(pattern.text), fixed)) }

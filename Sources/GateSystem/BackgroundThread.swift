@@ -1,4 +1,5 @@
 import Glibc
+import SystemPackage
 
 /// A detached thread that runs `step` until it returns false.
 public final class BackgroundThread: Sendable {
@@ -37,10 +38,8 @@ public final class BackgroundThread: Sendable {
 
     /// Names the calling thread in /proc (pthread_setname_np needs _GNU_SOURCE).
     static func nameCurrentThread(_ name: [UInt8]) {
-        guard let raw = try? Sys.openPath("/proc/thread-self/comm", flags: O_WRONLY) else { return }
-        let fd = OwnedFD(adopting: raw)
-        name.withUnsafeBytes { bytes in
-            _ = try? Syscall.check { Glibc.write(fd.raw, bytes.baseAddress!, bytes.count) }
-        }
+        guard let fd = try? Sys.openPath("/proc/thread-self/comm", .writeOnly) else { return }
+        // A thread without its name is only harder to tell apart in /proc.
+        _ = name.withUnsafeBytes { (bytes) -> Int? in try? Sys.write(fd.descriptor, bytes) }
     }
 }

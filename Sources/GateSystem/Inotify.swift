@@ -5,24 +5,55 @@ import SystemPackage
 /// without blocking. Used to learn, with no polling interval, that a secret
 /// store's contents changed on the host.
 public final class Inotify: Sendable {
-    public struct Event: Sendable {
-        public let watch: Int32
-        public let mask: UInt32
-        public let name: [UInt8]
-        /// The kernel dropped events: anything may have changed.
-        public var isOverflow: Bool { mask & UInt32(IN_Q_OVERFLOW) != 0 }
+    /// The kinds of change a watch reports, as inotify(7) names them.
+    public struct Events: OptionSet, Sendable {
+        public let rawValue: UInt32
+        public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+        /// A name was created in the directory (`IN_CREATE`).
+        public static var created: Self { Self(rawValue: UInt32(IN_CREATE)) }
+        /// A name was moved into the directory (`IN_MOVED_TO`).
+        public static var movedTo: Self { Self(rawValue: UInt32(IN_MOVED_TO)) }
+        /// A name was moved out of the directory (`IN_MOVED_FROM`).
+        public static var movedFrom: Self { Self(rawValue: UInt32(IN_MOVED_FROM)) }
+        /// The watched directory itself was deleted (`IN_DELETE_SELF`).
+        public static var deletedSelf: Self { Self(rawValue: UInt32(IN_DELETE_SELF)) }
+        /// The watched directory itself was moved (`IN_MOVE_SELF`).
+        public static var movedSelf: Self { Self(rawValue: UInt32(IN_MOVE_SELF)) }
+        /// Metadata changed, link counts included (`IN_ATTRIB`).
+        public static var attributesChanged: Self { Self(rawValue: UInt32(IN_ATTRIB)) }
+        /// The kernel dropped events (`IN_Q_OVERFLOW`).
+        public static var overflow: Self { Self(rawValue: UInt32(IN_Q_OVERFLOW)) }
     }
 
-    public let fd: OwnedFD
+    public struct Event: Sendable {
+        public let watch: Int32
+        public let mask: Events
+        public let name: [UInt8]
+        /// The kernel dropped events: anything may have changed.
+        public var isOverflow: Bool { mask.contains(.overflow) }
+    }
+
+    private let fd: OwnedFD
 
     public init() throws(Errno) {
-        fd = OwnedFD(adopting: try Syscall.check { inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC)) })
+        let raw = try Syscall.check { inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC)) }
+        fd = OwnedFD(adopting: FileDescriptor(rawValue: raw))
     }
 
     /// Watches the directory open as `dir` (an O_PATH descriptor will do),
     /// through its /proc/self/fd link, so no path is resolved from the root.
-    public func watch(_ dir: Int32, mask: UInt32) throws(Errno) -> Int32 {
-        try Syscall.check { inotify_add_watch(fd.raw, "/proc/self/fd/\(dir)", mask | UInt32(IN_ONLYDIR)) }
+    public func watch(_ dir: FileDescriptor, for events: Events) throws(Errno) -> Int32 {
+        try Syscall.check {
+            inotify_add_watch(fd.descriptor.rawValue, "/proc/self/fd/\(dir.rawValue)", events.rawValue | UInt32(IN_ONLYDIR))
+        }
+    }
+
+    /// Waits until an event is queued or `timeoutMilliseconds` pass; true
+    /// when one is.
+    public func wait(timeoutMilliseconds: Int32) -> Bool {
+        let found = (try? Sys.poll(fd.descriptor, for: .readable, timeoutMilliseconds: timeoutMilliseconds)) ?? []
+        return !found.isEmpty
     }
 
     /// Every event queued now; empty when none is.
@@ -31,10 +62,8 @@ public final class Inotify: Sendable {
         let size = 64 * 1024
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 8)
         defer { buffer.deallocate() }
-        while true {
-            let n = Glibc.read(fd.raw, buffer.baseAddress!, size)
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { return events }
+        // The descriptor is non-blocking: EAGAIN ends the drain.
+        while let n = try? Sys.read(fd.descriptor, into: buffer), n > 0 {
             var offset = 0
             let header = MemoryLayout<inotify_event>.size
             while offset + header <= n {
@@ -45,38 +74,10 @@ public final class Inotify: Sendable {
                 let nameStart = raw + header
                 let nameBytes = UnsafeRawBufferPointer(start: nameStart, count: length)
                 let name = Array(nameBytes.prefix { $0 != 0 })
-                events.append(Event(watch: wd, mask: mask, name: name))
+                events.append(Event(watch: wd, mask: Events(rawValue: mask), name: name))
                 offset += header + length
             }
         }
-    }
-}
-
-extension Sys {
-    /// Waits until one of `fds` has one of `events` (POLLIN, POLLPRI), or
-    /// `timeoutMilliseconds` pass; returns the `revents` of each.
-    public static func poll(_ fds: [(Int32, Int16)], timeoutMilliseconds: Int32) -> [Int16] {
-        var entries = fds.map { pollfd(fd: $0.0, events: $0.1, revents: 0) }
-        let n = entries.withUnsafeMutableBufferPointer { Glibc.poll($0.baseAddress, nfds_t($0.count), timeoutMilliseconds) }
-        guard n > 0 else { return Array(repeating: 0, count: fds.count) }
-        return entries.map(\.revents)
-    }
-
-    /// A small file's whole contents (procfs and sysfs files report size 0,
-    /// so this reads until EOF), at most `limit` bytes.
-    public static func readFile(_ path: String, limit: Int) throws(Errno) -> [UInt8] {
-        let fd = OwnedFD(adopting: try openPath(path, flags: O_RDONLY))
-        var bytes: [UInt8] = []
-        // No bigger than `limit`: the audit's caller lookups read three small
-        // /proc files on a FUSE thread, and zeroing 64 KiB for each is waste.
-        var chunk = [UInt8](repeating: 0, count: min(limit, 64 * 1024))
-        while bytes.count < limit {
-            let n = try Syscall.check {
-                chunk.withUnsafeMutableBytes { raw in Glibc.read(fd.raw, raw.baseAddress!, raw.count) }
-            }
-            if n == 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
-        }
-        return bytes
+        return events
     }
 }

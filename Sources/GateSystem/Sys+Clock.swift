@@ -28,15 +28,6 @@ extension Sys {
         return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000
     }
 
-    /// Sleeps at least `microseconds` (an interrupting signal ends it early,
-    /// which callers that poll in a loop do not mind).
-    /// The corresponding C function is `usleep(3)`.
-    public static func sleep(microseconds: UInt32) {
-        // glibc's usleep is nanosleep, whose only failure here is EINTR: an
-        // early wake-up, which every caller (they poll) takes in its stride.
-        _ = usleep(microseconds)
-    }
-
     /// A broken-down time in the process's time zone (TZ).
     public struct LocalTime: Sendable, Equatable {
         public var year: Int64

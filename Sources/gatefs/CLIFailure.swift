@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 
 /// A failure the user can act on: printed as one line naming the file or
 /// path involved, then the process exits with `code`.
@@ -20,12 +19,18 @@ struct CLIFailure: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-/// Runs a command body, turning a `CLIFailure` into its message and exit code.
-func reporting(_ body: () throws -> Void) throws {
+/// Runs a command body, turning a `CLIFailure` into its message and exit
+/// code. A background daemon (`ready` has a pipe) reports through the pipe
+/// instead, and the `gatefs mount` that started it prints it.
+func reporting(through ready: ReadyChannel = ReadyChannel(fd: nil), _ body: () throws -> Void) throws {
     do {
         try body()
     } catch let failure as CLIFailure {
-        FileHandle.standardError.write(Data("gatefs: \(failure.message)\n".utf8))
+        if ready.fd != nil {
+            ready.fail(failure.message)
+        } else {
+            StandardError.report(failure.message)
+        }
         throw ExitCode(failure.code)
     }
 }

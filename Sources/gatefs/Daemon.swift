@@ -7,38 +7,22 @@ import GateAuditWriter
 import GatePolicy
 import GateSystem
 import Glibc
+import Logging
 
 /// Serves one mount in this process until it is unmounted or signalled.
 enum Daemon {
     /// Mounts and serves `plan`. `ready` is told once the mount answers
     /// requests, or why it failed before that.
-    static func serve(_ plan: MountPlan, ready: ReadyChannel) throws {
-        let audit: AuditLog
-        do {
-            audit = try AuditLog.open(AuditConfig(
-                path: plan.logPath, reads: plan.logReads == .summary ? .summary : .all,
-                rotateBytes: plan.logRotateBytes, keep: plan.logKeep))
-        } catch {
-            throw CLIFailure("cannot open the audit log \(plan.logPath): \(error)", code: CLIFailure.failed)
-        }
-        var settings = GateSettings(source: plan.source, policy: plan.policy)
-        switch plan.inodeNumbers {
-        case .source: settings.inodeNumbers = .source
-        case .private: settings.inodeNumbers = .private
-        }
-        let logFiles = audit.fileIdentities
-        settings.isAuditFile = { logFiles.contains(dev: $0.dev, ino: $0.ino) }
-        settings.owner = { caller in
-            let process = audit.process(of: caller.pid)
-            return HandleOwner(process: process.tgid ?? caller.pid, container: process.container, uid: caller.uid)
-        }
-        settings = settings.fitting(descriptorLimit: raiseDescriptorLimit())
-        let gate: GateFileSystem
-        do {
-            gate = try GateFileSystem(settings: settings, mountpoint: plan.mountpoint, audit: audit)
-        } catch {
-            throw CLIFailure("cannot open the source \(plan.source): \(error)", code: CLIFailure.failed)
-        }
+    static func serve(_ plan: MountPlan, ready: ReadyChannel, diagnostics: Diagnostics) throws {
+        let log = diagnostics.log
+        log.debug("mount plan", metadata: plan.summary)
+        log.debug("policy", metadata: plan.policySummary)
+        let audit = try openAudit(plan)
+        let gate = try openGate(plan, settings: settings(plan, audit: audit, log: log), audit: audit)
+        let secrets = gate.secretScanCounts
+        log.debug("secret scan", metadata: [
+            "fixed_paths": "\(secrets.fixedPaths)", "stores": "\(secrets.stores)", "files": "\(secrets.files)",
+        ])
         let info = MountInfo(
             source: plan.source, mountpoint: plan.mountpoint, options: plan.mountOptions,
             policyDigest: digest(plan.policy), rules: plan.policy.ruleCount)
@@ -49,16 +33,66 @@ enum Daemon {
             rules: plan.policy.ruleCount, allowOther: plan.allowOther, started: Date())
         defer { RuntimeState.remove(for: plan.mountpoint) }
         let options = FuseSession.Options(mountOptions: plan.mountOptions)
+        log.debug("session starting", metadata: ["threads": "\(options.maxThreads)", "max_read": "\(options.maxRead)"])
         do {
             try FuseSession.serve(gate, on: plan.mountpoint, options: options) {
-                try? state.save()
-                ready.succeed()
+                do {
+                    try state.save()
+                } catch {
+                    log.debug("runtime state not saved: status will not list this mount", metadata: ["error": "\(error)"])
+                }
+                log.debug("session started", metadata: ["pid": "\(getpid())", "mountpoint": "\(plan.mountpoint)"])
+                ready.succeed(standardErrorTo: diagnostics.file?.descriptor)
             }
         } catch {
-            gate.releaseAll()
-            audit.close(final: .unmount(info))
+            finish(gate, audit: audit, info: info)
+            log.debug("session stopped", metadata: ["error": "\(error)"])
             throw CLIFailure("\(error)", code: CLIFailure.failed)
         }
+        finish(gate, audit: audit, info: info)
+        log.debug("session stopped")
+    }
+
+    private static func openAudit(_ plan: MountPlan) throws -> AuditLog {
+        do {
+            return try AuditLog.open(AuditConfig(
+                path: plan.logPath, reads: plan.logReads, rotateBytes: plan.logRotateBytes, keep: plan.logKeep))
+        } catch {
+            throw CLIFailure("cannot open the audit log \(plan.logPath): \(error)", code: CLIFailure.failed)
+        }
+    }
+
+    /// The gate's settings, with caps and caches sized to the descriptor limit.
+    private static func settings(_ plan: MountPlan, audit: AuditLog, log: Logger) -> GateSettings {
+        var settings = GateSettings(source: plan.source, policy: plan.policy)
+        settings.inodeNumbers = plan.inodeNumbers
+        let logFiles = audit.fileIdentities
+        settings.isAuditFile = { logFiles.contains(dev: $0.dev, ino: $0.ino) }
+        settings.owner = { caller in
+            let process = audit.process(of: caller.pid)
+            return HandleOwner(process: process.tgid ?? caller.pid, container: process.container, uid: caller.uid)
+        }
+        let limit = raiseDescriptorLimit()
+        settings = settings.fitting(descriptorLimit: limit)
+        let caps = settings.handleCaps
+        log.debug("descriptors", metadata: [
+            "limit": "\(limit)", "directory_cache": "\(settings.directoryFDCapacity)",
+            "handles": "\(caps.total)", "per_process": "\(caps.perProcess)",
+            "per_container": "\(caps.perContainer)", "per_user": "\(caps.perUser)",
+            "reserved": "\(GateSettings.reservedDescriptors)",
+        ])
+        return settings
+    }
+
+    private static func openGate(_ plan: MountPlan, settings: GateSettings, audit: AuditLog) throws -> GateFileSystem {
+        do {
+            return try GateFileSystem(settings: settings, mountpoint: plan.mountpoint, audit: audit)
+        } catch {
+            throw CLIFailure("cannot open the source \(plan.source): \(error)", code: CLIFailure.failed)
+        }
+    }
+
+    private static func finish(_ gate: GateFileSystem, audit: AuditLog, info: MountInfo) {
         gate.releaseAll()
         audit.close(final: .unmount(info))
     }

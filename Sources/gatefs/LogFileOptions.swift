@@ -1,10 +1,9 @@
 import ArgumentParser
-import GateAuditWriter
 
 /// The optional FILE argument shared by the `log` subcommands.
 struct LogFileOptions: ParsableArguments {
     @Argument(help: "The audit log (default: $XDG_STATE_HOME/gatefs/access.jsonl).", completion: .file())
     var file: String?
 
-    var path: String { file ?? AuditConfig.defaultPath() }
+    var path: String { file ?? Paths.defaultLogFile }
 }

@@ -30,7 +30,7 @@ struct LogShowCommand: ParsableCommand {
             }
         } catch {
             output.flush()
-            LogOutput.error("gatefs: \(error)")
+            StandardError.report("\(error)")
             throw ExitCode(2)
         }
         output.flush()

@@ -22,7 +22,7 @@ struct LogSummaryCommand: ParsableCommand {
         do {
             summary = try AuditSummary.load(path: log.path)
         } catch {
-            LogOutput.error("gatefs: \(error)")
+            StandardError.report("\(error)")
             throw ExitCode(2)
         }
         var output = LogOutput()

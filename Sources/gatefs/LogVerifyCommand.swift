@@ -26,7 +26,7 @@ struct LogVerifyCommand: ParsableCommand {
         do {
             result = try AuditVerifier(path: log.path).verify()
         } catch {
-            LogOutput.error("gatefs: \(error)")
+            StandardError.report("\(error)")
             throw ExitCode(2)
         }
         var output = LogOutput()

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import Glibc
 
 struct MountCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,27 +23,19 @@ struct MountCommand: ParsableCommand {
     var mountpoint: String
 
     func run() throws {
-        let ready = ReadyChannel(fd: readyFd)
-        do {
-            let plan = try MountPlan.make(view, mountpoint: mountpoint)
+        try reporting(through: ReadyChannel(fd: readyFd)) {
+            let plan = try MountPlan.make(view, mountpoint: mountpoint, foreground: foreground)
             if foreground {
-                try Daemon.serve(plan, ready: ready)
+                try Daemon.serve(plan, ready: ReadyChannel(fd: readyFd), diagnostics: try Diagnostics(plan.debug))
                 return
             }
             try Spawner.startDaemon(view, mountpoint: plan.mountpoint)
             if !plan.allowOther {
-                FileHandle.standardError.write(Data("""
-                    gatefs: note: mounted without --allow-other: only uid \(getuid()) can use the view; \
-                    a container engine's daemon or another user gets "permission denied".\n
-                    """.utf8))
+                StandardError.report("""
+                    note: mounted without --allow-other: only uid \(getuid()) can use the view; \
+                    a container engine's daemon or another user gets "permission denied".
+                    """)
             }
-        } catch let failure as CLIFailure where ready.fd != nil {
-            // A background daemon reports through the pipe; its starter prints it.
-            ready.fail(failure.message)
-            throw ExitCode(failure.code)
-        } catch let failure as CLIFailure {
-            FileHandle.standardError.write(Data("gatefs: \(failure.message)\n".utf8))
-            throw ExitCode(failure.code)
         }
     }
 }

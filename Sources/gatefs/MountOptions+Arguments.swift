@@ -9,6 +9,8 @@ extension MountOptions {
         if let log { out += ["--log", Paths.absolute(log)] }
         if let inodeNumbers { out += ["--inode-numbers", inodeNumbers] }
         if allowOther { out.append("--allow-other") }
+        if debug { out.append("--debug") }
+        if let debugLog { out += ["--debug-log", Paths.absolute(debugLog)] }
         return out
     }
 }

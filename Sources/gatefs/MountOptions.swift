@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// The flags that describe a view, shared by `mount` (and later `run`).
+/// The flags that describe a view and its daemon, shared by `mount` and `run`.
 struct MountOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Config file (default: $XDG_CONFIG_HOME/gatefs/config.toml if it exists).", valueName: "FILE"))
     var config: String?
@@ -24,4 +24,13 @@ struct MountOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Let other users (a container runtime, another uid) use the view. Permissions are still checked (default_permissions).")
     var allowOther = false
+
+    @Flag(name: .long, help: ArgumentHelp(
+        "Write the daemon's diagnostics (mount plan, rule counts, descriptor limits, secret scan, session start and stop) to stderr with --foreground, else to --debug-log FILE. Never into the audit log."))
+    var debug = false
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Append the diagnostics to FILE instead (implies --debug; needed without --foreground). A background daemon's later stderr goes there too.",
+        valueName: "FILE"))
+    var debugLog: String?
 }

@@ -4,7 +4,7 @@ import GateAuditFormat
 import GateConfig
 import GatePolicy
 import GateSystem
-import Glibc
+import GateVocabulary
 
 /// A fully validated description of one mount: every path canonical, the
 /// policy compiled. Building it is the only place bad input is rejected,
@@ -15,11 +15,13 @@ struct MountPlan: Sendable {
     let configFile: String?
     let policy: Policy
     let logPath: String
-    let logReads: LogReads
+    let logReads: ReadLogging
     let logRotateBytes: Int
     let logKeep: Int
     let allowOther: Bool
-    let inodeNumbers: InodeNumbers
+    let inodeNumbers: InodeNumbering
+    /// Where the daemon's diagnostics go; nil without --debug.
+    let debug: DebugTarget?
 
     var mountOptions: [String] {
         var o = ["ro", "nosuid", "nodev", "default_permissions", "fsname=gatefs", "subtype=gatefs"]
@@ -27,44 +29,56 @@ struct MountPlan: Sendable {
         return o
     }
 
-    static func make(_ options: MountOptions, mountpoint rawMountpoint: String) throws -> MountPlan {
-        // Config: --config, else the XDG file if it exists, else none.
-        var configFile: String? = nil
-        var config = GateConfig()
-        if let explicit = options.config {
-            configFile = Paths.absolute(explicit)
-        } else if FileManager.default.fileExists(atPath: Paths.defaultConfigFile) {
-            configFile = Paths.defaultConfigFile
-        }
-        if let file = configFile {
-            do {
-                config = try GateConfig.load(file: file, home: Paths.home)
-            } catch {
-                throw CLIFailure(error.description)
-            }
-        }
+    /// Each input in the order a user meets the problems: the config, the
+    /// flags, the source, the mountpoint, the logs, then the rules.
+    static func make(_ options: MountOptions, mountpoint rawMountpoint: String, foreground: Bool) throws -> MountPlan {
+        let (configFile, config) = try loadConfig(options.config)
+        let inodeNumbers = try inodeNumbering(options.inodeNumbers) ?? config.inodeNumbers
+        let source = try sourceDirectory(options.source, config: config, configFile: configFile)
+        let mountpoint = try emptyMountpoint(rawMountpoint, source: source)
+        let logPath = try logFile(options.log ?? config.logPath ?? Paths.defaultLogFile, named: "the audit log")
+        let debug = try debugTarget(options, foreground: foreground)
+        let layout = MountLayout(source: source, mountpoint: mountpoint, logPath: logPath, debugLog: debug?.file)
+        try layout.validate()
+        return MountPlan(
+            source: source, mountpoint: mountpoint, configFile: configFile,
+            policy: try compilePolicy(options, config: config, layout: layout),
+            logPath: logPath, logReads: config.logReads, logRotateBytes: config.logRotateBytes,
+            logKeep: config.logKeep, allowOther: options.allowOther, inodeNumbers: inodeNumbers, debug: debug)
+    }
 
-        // --inode-numbers overrides the config's inode_numbers.
-        var inodeNumbers = config.inodeNumbers
-        if let flag = options.inodeNumbers {
-            guard let parsed = InodeNumbers(rawValue: flag) else {
-                let choices = InodeNumbers.allCases.map { "'\($0.rawValue)'" }.joined(separator: " or ")
-                throw CLIFailure("--inode-numbers must be \(choices), not '\(flag)'")
-            }
-            inodeNumbers = parsed
+    /// --config, else the XDG file if it exists, else none: the built-in defaults.
+    private static func loadConfig(_ flag: String?) throws -> (file: String?, config: GateConfig) {
+        let fallback = Paths.defaultConfigFile
+        guard let file = flag.map(Paths.absolute) ?? (FileManager.default.fileExists(atPath: fallback) ? fallback : nil)
+        else { return (nil, GateConfig()) }
+        do {
+            return (file, try GateConfig.load(file: file, home: Paths.home))
+        } catch {
+            throw CLIFailure(error.description)
         }
+    }
 
-        // Source: must be an existing directory.
-        // A relative `source` in a config file is relative to that file's
-        // directory; one given with --source, to the working directory.
+    /// --inode-numbers, which overrides the config's inode_numbers.
+    private static func inodeNumbering(_ flag: String?) throws -> InodeNumbering? {
+        guard let flag else { return nil }
+        guard let parsed = InodeNumbering(rawValue: flag) else {
+            throw CLIFailure("--inode-numbers must be \(InodeNumbering.choices(quotedWith: "'")), not '\(flag)'")
+        }
+        return parsed
+    }
+
+    /// An existing directory. A relative `source` in a config file is
+    /// relative to that file's directory; one given with --source, to the
+    /// working directory. (The config's `~` is already expanded.)
+    private static func sourceDirectory(_ flag: String?, config: GateConfig, configFile: String?) throws -> String {
         let sourceAbs: String
-        if let flag = options.source {
+        if let flag {
             sourceAbs = Paths.absolute(flag)
         } else if let fromConfig = config.source, let file = configFile {
-            let expanded = Paths.expandTilde(fromConfig)
-            sourceAbs = expanded.hasPrefix("/")
-                ? Paths.normalize(expanded)
-                : Paths.normalize((file as NSString).deletingLastPathComponent + "/" + expanded)
+            sourceAbs = fromConfig.hasPrefix("/")
+                ? Paths.normalize(fromConfig)
+                : Paths.normalize((file as NSString).deletingLastPathComponent + "/" + fromConfig)
         } else {
             sourceAbs = Paths.home
         }
@@ -75,14 +89,18 @@ struct MountPlan: Sendable {
         guard isDir.boolValue, let source = Paths.real(sourceAbs) else {
             throw CLIFailure("source is not a directory: \(sourceAbs)")
         }
+        return source
+    }
 
-        // Mountpoint: an existing, empty directory, not the source nor above it.
-        let mpAbs = Paths.absolute(rawMountpoint)
+    /// An existing, empty directory that is not yet a mount point, and
+    /// neither the source nor above it.
+    private static func emptyMountpoint(_ raw: String, source: String) throws -> String {
+        let mpAbs = Paths.absolute(raw)
         guard let mountpoint = Paths.real(mpAbs) else {
             throw CLIFailure("mountpoint does not exist: \(mpAbs) (create an empty directory first)")
         }
-        var mpIsDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: mountpoint, isDirectory: &mpIsDir), mpIsDir.boolValue else {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: mountpoint, isDirectory: &isDir), isDir.boolValue else {
             throw CLIFailure("mountpoint is not a directory: \(mountpoint)")
         }
         if MountTable.current().contains(where: { $0.mountpoint == mountpoint }) {
@@ -97,40 +115,39 @@ struct MountPlan: Sendable {
         if Paths.relative(source, to: mountpoint) != nil {
             throw CLIFailure("the source \(source) lies inside the mountpoint \(mountpoint)")
         }
+        return mountpoint
+    }
 
-        // Log: never inside the view; hidden from it when inside the source.
-        let logArg = options.log ?? config.logPath ?? Paths.defaultLogFile
+    /// A log file's canonical path; its directory may not exist yet.
+    private static func logFile(_ path: String, named name: String) throws -> String {
         // ".." would be collapsed lexically before symlinks are followed,
         // which can disagree with where the file really ends up.
-        if logArg.split(separator: "/").contains("..") {
-            throw CLIFailure("the audit log path must not contain '..': \(logArg)")
+        if path.split(separator: "/").contains("..") {
+            throw CLIFailure("\(name) path must not contain '..': \(path)")
         }
-        let logPath = Paths.realParent(logArg)
-        if Paths.relative(logPath, to: mountpoint) != nil {
-            throw CLIFailure("the audit log \(logPath) would lie inside the view \(mountpoint)")
-        }
+        return Paths.realParent(path)
+    }
 
-        var hidden: [HiddenPath] = []
-        if let rel = Paths.relative(mountpoint, to: source) {
-            hidden.append(HiddenPath(path: Array(rel.utf8), reason: "mountpoint", prefixMatch: false))
+    /// --debug-log FILE, else stderr for --debug in the foreground. A
+    /// background daemon has no stderr once the view is live.
+    private static func debugTarget(_ options: MountOptions, foreground: Bool) throws -> DebugTarget? {
+        if let file = options.debugLog { return .file(try logFile(file, named: "the debug log")) }
+        guard options.debug else { return nil }
+        guard foreground else {
+            throw CLIFailure("--debug without --foreground needs --debug-log FILE: the daemon in the background has no stderr")
         }
-        if let rel = Paths.relative(logPath, to: source) {
-            hidden.append(HiddenPath(path: Array(rel.utf8), reason: "audit-log", prefixMatch: true))
-        }
+        return .standardError
+    }
 
+    private static func compilePolicy(_ options: MountOptions, config: GateConfig, layout: MountLayout) throws -> Policy {
         let extraAllow = try options.allow.map { try compile($0, flag: "--allow") }
         let extraDeny = try options.deny.map { try compile($0, flag: "--deny") }
-        let spec: PolicySpec
         do {
-            spec = SecretStoreLinks.resolve(
-                try config.policySpec(extraAllow: extraAllow, extraDeny: extraDeny, hidden: hidden), source: source)
+            let spec = try config.policySpec(extraAllow: extraAllow, extraDeny: extraDeny, hidden: layout.hidden)
+            return Policy(SecretStoreLinks.resolve(spec, source: layout.source))
         } catch {
             throw CLIFailure(error.description)
         }
-        return MountPlan(
-            source: source, mountpoint: mountpoint, configFile: configFile, policy: Policy(spec),
-            logPath: logPath, logReads: config.logReads, logRotateBytes: config.logRotateBytes,
-            logKeep: config.logKeep, allowOther: options.allowOther, inodeNumbers: inodeNumbers)
     }
 
     private static func compile(_ text: String, flag: String) throws -> Pattern {

@@ -1,18 +1,16 @@
 import Foundation
+import GateConfig
+import GateSystem
 import Glibc
 
-/// Path helpers for the CLI (never used on the FUSE hot path).
+/// Path helpers for the CLI (never used on the FUSE hot path), and the
+/// default places of gatefs's files, all from `UserDirectories`.
 enum Paths {
-    static var home: String {
-        if let h = ProcessInfo.processInfo.environment["HOME"], !h.isEmpty { return h }
-        if let pw = getpwuid(getuid()), let dir = pw.pointee.pw_dir { return String(cString: dir) }
-        return "/"
-    }
+    static var home: String { UserDirectories.home }
 
+    /// `~` and `~/x` expanded; `~user` is left as written.
     static func expandTilde(_ path: String) -> String {
-        if path == "~" { return home }
-        if path.hasPrefix("~/") { return home + path.dropFirst(1) }
-        return path
+        HomeDirectory.expand(path, home: home) ?? path
     }
 
     static func absolute(_ path: String) -> String {
@@ -65,18 +63,15 @@ enum Paths {
         return inner.hasPrefix(prefix) ? String(inner.dropFirst(prefix.count)) : nil
     }
 
-    static var xdgConfigHome: String {
-        let env = ProcessInfo.processInfo.environment
-        if let x = env["XDG_CONFIG_HOME"], x.hasPrefix("/") { return x }
-        return home + "/.config"
-    }
+    static var defaultConfigFile: String { UserDirectories.configHome + "/gatefs/config.toml" }
+    static var defaultLogFile: String { UserDirectories.stateHome + "/gatefs/access.jsonl" }
 
-    static var xdgStateHome: String {
-        let env = ProcessInfo.processInfo.environment
-        if let x = env["XDG_STATE_HOME"], x.hasPrefix("/") { return x }
-        return home + "/.local/state"
+    /// Where daemons keep their state files: $GATEFS_RUNTIME_DIR, else
+    /// /run/gatefs for root, else $XDG_RUNTIME_DIR/gatefs, else /tmp/gatefs-UID.
+    static var runtimeDirectory: String {
+        if let d = UserDirectories.absolute("GATEFS_RUNTIME_DIR") { return d }
+        if getuid() == 0 { return "/run/gatefs" }
+        if let x = UserDirectories.runtimeHome { return x + "/gatefs" }
+        return "/tmp/gatefs-\(getuid())"
     }
-
-    static var defaultConfigFile: String { xdgConfigHome + "/gatefs/config.toml" }
-    static var defaultLogFile: String { xdgStateHome + "/gatefs/access.jsonl" }
 }

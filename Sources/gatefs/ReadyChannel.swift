@@ -1,32 +1,35 @@
-import Foundation
-import Glibc
+import GateSystem
+import SystemPackage
 
 /// The pipe on which a background daemon tells the `gatefs mount` that
 /// started it that the mount is live ("ready") or why it is not.
 struct ReadyChannel: Sendable {
-    let fd: Int32?
+    /// The daemon's copy of the pipe (`--ready-fd`), nil in the foreground.
+    let fd: FileDescriptor?
+
+    init(fd: Int32?) {
+        self.fd = fd.map(FileDescriptor.init(rawValue:))
+    }
 
     /// The daemon's side. After reporting success it detaches from the
-    /// terminal's stderr, so whoever waits for the starter's output sees EOF.
-    func succeed() {
+    /// terminal's stderr, so whoever waits for the starter's output sees EOF:
+    /// stderr then goes to `debugLog` (what libfuse or the audit writer
+    /// still has to say lands with the diagnostics), else to /dev/null.
+    func succeed(standardErrorTo debugLog: FileDescriptor?) {
         guard let fd else { return }
         send("ready\n")
-        close(fd)
-        let null = open("/dev/null", O_WRONLY)
-        if null >= 0 {
-            dup2(null, STDERR_FILENO)
-            close(null)
-        }
+        FileOutput.close(fd)
+        try? FileOutput.redirect(.standardError, to: debugLog)
     }
 
     func fail(_ message: String) {
         guard let fd else { return }
         send("error: \(message)\n")
-        close(fd)
+        FileOutput.close(fd)
     }
 
     private func send(_ text: String) {
         guard let fd else { return }
-        _ = text.withCString { write(fd, $0, strlen($0)) }
+        try? FileOutput.writeAll(fd, Array(text.utf8))
     }
 }

@@ -12,27 +12,18 @@ struct RuntimeState: Codable, Sendable {
     var allowOther: Bool
     var started: Date
 
-    /// /run/gatefs for root, else $XDG_RUNTIME_DIR/gatefs, else /tmp/gatefs-UID.
-    static var directory: String {
-        let env = ProcessInfo.processInfo.environment
-        if let d = env["GATEFS_RUNTIME_DIR"], d.hasPrefix("/") { return d }
-        if getuid() == 0 { return "/run/gatefs" }
-        if let x = env["XDG_RUNTIME_DIR"], x.hasPrefix("/") { return x + "/gatefs" }
-        return "/tmp/gatefs-\(getuid())"
-    }
-
     static func file(for mountpoint: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325   // FNV-1a: a short, stable file name
         for b in mountpoint.utf8 {
             hash ^= UInt64(b)
             hash = hash &* 0x100_0000_01b3
         }
-        return directory + "/" + String(hash, radix: 16) + ".json"
+        return Paths.runtimeDirectory + "/" + String(hash, radix: 16) + ".json"
     }
 
     func save() throws {
         try FileManager.default.createDirectory(
-            atPath: RuntimeState.directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            atPath: Paths.runtimeDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys]

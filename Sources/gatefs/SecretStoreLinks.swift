@@ -9,26 +9,14 @@ enum SecretStoreLinks {
     static func resolve(_ spec: PolicySpec, source: String) -> PolicySpec {
         var out = spec
         for entry in spec.secrets {
-            var patterns: [Pattern] = []
-            for pattern in entry.patterns {
-                guard let fixed = pattern.fixedPath else { continue }
-                let literal = fixed.segments.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "/")
+            let patterns = entry.fixedPaths.compactMap { fixed -> Pattern? in
+                let literal = fixed.relativePath
                 guard let real = Paths.real(source + "/" + literal),
                       let relative = Paths.relative(real, to: source),
-                      !relative.isEmpty, relative != literal,
-                      let resolved = try? Pattern(escape(relative)) else { continue }
-                patterns.append(resolved)
+                      !relative.isEmpty, relative != literal else { return nil }
+                return try? Pattern(literalPath: relative)
             }
             if !patterns.isEmpty { out.secrets.append(SecretEntry(name: entry.name, patterns: patterns)) }
-        }
-        return out
-    }
-
-    static func escape(_ path: String) -> String {
-        var out = ""
-        for c in path {
-            if "*?[]\\".contains(c) { out.append("\\") }
-            out.append(c)
         }
         return out
     }

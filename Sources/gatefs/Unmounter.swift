@@ -18,8 +18,8 @@ enum Unmounter {
         if lazy, let state, state.daemonAlive {
             // A lazily detached view lives on for the processes still using
             // it; its daemon exits when the last of them lets go.
-            FileHandle.standardError.write(Data(
-                "gatefs: detached \(mountpoint); its daemon (pid \(state.pid)) exits once the last process using it is done\n".utf8))
+            StandardError.report(
+                "detached \(mountpoint); its daemon (pid \(state.pid)) exits once the last process using it is done")
             return
         }
         if let state, state.daemonAlive {
@@ -41,24 +41,35 @@ enum Unmounter {
             if umount2(mountpoint, lazy ? Int32(MNT_DETACH) : 0) == 0 { return }
             let code = errno
             if code == EBUSY {
-                throw CLIFailure("\(mountpoint) is busy (a process has a file open or its working directory there); close it or use --lazy", code: CLIFailure.failed)
+                throw busy(mountpoint)
             }
             throw CLIFailure("cannot unmount \(mountpoint): \(String(cString: strerror(code)))", code: CLIFailure.failed)
         }
         // Unprivileged: fusermount3 is setuid and checks that we own the mount.
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/fusermount3")
-        p.arguments = lazy ? ["-u", "-z", mountpoint] : ["-u", mountpoint]
-        let err = Pipe()
-        p.standardError = err
-        try p.run()
-        p.waitUntilExit()
-        if p.terminationStatus != 0 {
-            let msg = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            if msg.contains("busy") {
-                throw CLIFailure("\(mountpoint) is busy (a process has a file open or its working directory there); close it or use --lazy", code: CLIFailure.failed)
+        let (status, message) = try fusermount(lazy ? ["-u", "-z", mountpoint] : ["-u", mountpoint])
+        if status.raw != 0 {
+            if message.contains("busy") {
+                throw busy(mountpoint)
             }
-            throw CLIFailure("cannot unmount \(mountpoint): \(msg.trimmingCharacters(in: .whitespacesAndNewlines))", code: CLIFailure.failed)
+            throw CLIFailure("cannot unmount \(mountpoint): \(message.trimmingCharacters(in: .whitespacesAndNewlines))", code: CLIFailure.failed)
+        }
+    }
+
+    private static func busy(_ mountpoint: String) -> CLIFailure {
+        CLIFailure("\(mountpoint) is busy (a process has a file open or its working directory there); close it or use --lazy", code: CLIFailure.failed)
+    }
+
+    /// Runs fusermount3 and returns how it ended and what it said on stderr.
+    private static func fusermount(_ arguments: [String]) throws -> (ChildProcess.Status, String) {
+        let tool = "/usr/bin/fusermount3"
+        do {
+            var pipe = try ProcessPipe()
+            let child = try ChildProcess.spawn([tool] + arguments, descriptors: [(2, .copy(of: pipe.writeEnd!.descriptor))])
+            pipe.closeWriteEnd()
+            let message = String(decoding: try pipe.readAll(), as: UTF8.self)
+            return (try child.wait(), message)
+        } catch {
+            throw CLIFailure("cannot run \(tool): \(error)", code: CLIFailure.failed)
         }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 @testable import GateAuditFormat
 @testable import GateAuditReader
 @testable import GateAuditWriter
+import GateVocabulary
 
 /// A fresh directory under /tmp, removed when the value dies.
 final class TemporaryDirectory {

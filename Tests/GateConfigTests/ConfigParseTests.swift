@@ -1,5 +1,6 @@
 import Foundation
 import GatePolicy
+import GateVocabulary
 import Testing
 @testable import GateConfig
 
@@ -57,8 +58,8 @@ import Testing
         #expect(config.logKeep == 0)
     }
 
-    @Test(arguments: InodeNumbers.allCases)
-    func inodeNumbers(_ numbers: InodeNumbers) throws {
+    @Test(arguments: InodeNumbering.allCases)
+    func inodeNumbers(_ numbers: InodeNumbering) throws {
         for text in ["inode_numbers = \"\(numbers.rawValue)\"\n", "inode_numbers = '\(numbers.rawValue)'\n[log]\nkeep = 1\n"] {
             #expect(try GateConfig.parse(text, file: "f", home: "/h").inodeNumbers == numbers, "\(text)")
         }

@@ -1,4 +1,5 @@
-/// How much of the read traffic the audit log records.
+/// How much of the read traffic the audit log records: the config's
+/// `[log] reads`, and what the audit writer does.
 public enum ReadLogging: String, Sendable, CaseIterable {
     /// One `read` line per read request that reaches the daemon.
     case all
