@@ -15,7 +15,7 @@ let package = Package(
         // For Benchmarks/Micro, a separate package that depends on this one by path.
         .library(name: "GatePolicy", targets: ["GatePolicy"]),
         .library(name: "GateConfig", targets: ["GateConfig"]),
-        .library(name: "GateAudit", targets: ["GateAudit"]),
+        .library(name: "GateAuditFormat", targets: ["GateAuditFormat"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -54,16 +54,38 @@ let package = Package(
             dependencies: ["CGateSys", .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: strict),
 
-        // Audit: events, JSONL encoding, the asynchronous writer, reader and verifier.
+        // Audit, in three parts. The format: pure values, no I/O: events and
+        // their key names, the hand-written line encoder, the hash chain,
+        // path escaping, time stamps.
         .target(
-            name: "GateAudit",
-            dependencies: ["GateVocabulary", .product(name: "Crypto", package: "swift-crypto")],
+            name: "GateAuditFormat",
+            dependencies: [
+                "GateVocabulary",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: strict),
+        // The daemon's side: the queue FUSE threads record into, the writer
+        // thread, rotation, the log's file identities, the caller-process cache.
+        .target(
+            name: "GateAuditWriter",
+            dependencies: [
+                "GateAuditFormat", "GateVocabulary", "GateSystem", .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: strict),
+        // Reading logs back: lines decoded with JSONDecoder, the follower, the
+        // verifier, filters and totals.
+        .target(
+            name: "GateAuditReader",
+            dependencies: [
+                "GateAuditFormat", "GateVocabulary", "GateSystem", .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: strict),
 
         // Gate: the filesystem operations and the inode table, in Swift types.
         .target(
             name: "Gate",
-            dependencies: ["GatePolicy", "GateVocabulary", "GateSystem", "GateAudit"],
+            dependencies: ["GatePolicy", "GateVocabulary", "GateSystem", "GateAuditFormat", "GateAuditWriter"],
             swiftSettings: strict),
 
         // FUSE bridge: the only code that touches libfuse's C types.
@@ -73,7 +95,8 @@ let package = Package(
         .executableTarget(
             name: "gatefs",
             dependencies: [
-                "GatePolicy", "GateVocabulary", "GateConfig", "GateSystem", "GateAudit", "Gate", "FuseBridge",
+                "GatePolicy", "GateVocabulary", "GateConfig", "GateSystem", "GateAuditFormat", "GateAuditWriter",
+                "GateAuditReader", "Gate", "FuseBridge",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 // Daemon diagnostics (`mount --debug`), kept apart from the audit log.
@@ -89,18 +112,23 @@ let package = Package(
 
         .testTarget(name: "GatePolicyTests", dependencies: ["GatePolicy"], swiftSettings: strict),
         .testTarget(name: "GateConfigTests", dependencies: ["GateConfig", "GatePolicy", "GateVocabulary"], swiftSettings: strict),
-        .testTarget(name: "GateAuditTests", dependencies: ["GateAudit", "GateVocabulary"], swiftSettings: strict),
         // Gate driven on a temporary directory, without FUSE or root.
         .testTarget(
             name: "GateTests",
             dependencies: [
-                "Gate", "GatePolicy", "GateConfig", "GateAudit", "GateSystem",
+                "Gate", "GatePolicy", "GateConfig", "GateAuditFormat", "GateAuditWriter", "GateAuditReader", "GateSystem",
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: strict),
         .testTarget(
             name: "FuseBridgeTests", dependencies: ["FuseBridge", "Gate", "GatePolicy", "CFuse"], swiftSettings: strict),
         .testTarget(
-            name: "MountTests", dependencies: ["gatefs", "GateSystem"], swiftSettings: strict),
+            name: "GateAuditTests",
+            dependencies: [
+                "GateAuditFormat", "GateAuditWriter", "GateAuditReader", "GateSystem", "GateVocabulary", "gatefs",
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "MountTests", dependencies: ["gatefs", "GateSystem", "GateAuditReader"], swiftSettings: strict),
     ]
 )

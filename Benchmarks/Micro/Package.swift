@@ -9,7 +9,7 @@ import PackageDescription
 let package = Package(
     name: "gatefs-micro",
     dependencies: [
-        // The gatefs package itself (its library products GatePolicy, GateConfig, GateAudit).
+        // The gatefs package itself (its library products GatePolicy, GateConfig, GateAuditFormat).
         .package(name: "gatefs", path: "../.."),
         .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
         // Only for the JSONEncoder comparison's hash chain (the root package already depends on it).
@@ -22,7 +22,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "GatePolicy", package: "gatefs"),
                 .product(name: "GateConfig", package: "gatefs"),
-                .product(name: "GateAudit", package: "gatefs"),
+                .product(name: "GateAuditFormat", package: "gatefs"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Benchmarks/GateMicro",

@@ -1,5 +1,7 @@
 import CFuse
 import Gate
+import GateAuditFormat
+import GateSystem
 import Glibc
 import SystemPackage
 

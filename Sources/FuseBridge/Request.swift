@@ -1,6 +1,6 @@
 import CFuse
 import Gate
-import GateAudit
+import GateAuditFormat
 
 /// One request as an op sees it: the gate it is for, and who made it.
 struct Request {

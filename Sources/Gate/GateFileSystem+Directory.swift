@@ -1,4 +1,5 @@
-import GateAudit
+import GateAuditFormat
+import GateAuditWriter
 import GatePolicy
 import GateSystem
 import SystemPackage

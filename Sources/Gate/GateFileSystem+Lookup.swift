@@ -1,4 +1,4 @@
-import GateAudit
+import GateAuditFormat
 import GatePolicy
 import GateSystem
 import SystemPackage

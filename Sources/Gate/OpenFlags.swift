@@ -1,4 +1,4 @@
-import GateAudit
+import GateAuditFormat
 import SystemPackage
 
 /// What an open(2) asks for. The FUSE bridge decodes the kernel's flags

@@ -7,13 +7,8 @@ public enum FileOutput {
     /// Writes all of `bytes`, looping over short writes.
     /// The corresponding C function is `write(2)`.
     public static func writeAll(_ fd: FileDescriptor, _ bytes: [UInt8]) throws(Errno) {
-        var offset = 0
-        while offset < bytes.count {
-            // withUnsafeBytes rethrows untyped: carry the Errno out in a Result.
-            offset += try bytes.withUnsafeBytes { raw in
-                Result { () throws(Errno) in try Sys.write(fd, UnsafeRawBufferPointer(rebasing: raw[offset...])) }
-            }.get()
-        }
+        // withUnsafeBytes rethrows untyped: carry the Errno out in a Result.
+        try bytes.withUnsafeBytes { raw in Result { () throws(Errno) in try Sys.writeAll(fd, raw) } }.get()
     }
 
     /// Opens `path` for appending, creating it (mode 0600) if needed. A

@@ -26,7 +26,8 @@ extension Sys {
     /// config file, a child's stderr through a pipe).
     public static func readAll(_ fd: FileDescriptor, limit: Int = .max) throws(Errno) -> [UInt8] {
         var bytes: [UInt8] = []
-        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 1)
+        // No bigger than `limit`: caller lookups read small /proc files on FUSE threads.
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, min(limit, 64 * 1024)), alignment: 1)
         defer { chunk.deallocate() }
         while bytes.count < limit {
             let n = try read(fd, into: chunk)

@@ -31,12 +31,16 @@ public enum Sys {
     }
 
     /// Opens a path from the daemon's own side (mount setup only: the source
-    /// root, the mountpoint; and files of /proc). The corresponding C
+    /// root, the mountpoint, files of /proc, and the audit log's own files
+    /// outside the source; `permissions` apply with `.create`). The corresponding C
     /// function is `open(2)`.
     public static func openPath(
-        _ path: String, _ mode: FileDescriptor.AccessMode = .readOnly, options: FileDescriptor.OpenOptions = []
+        _ path: String, _ mode: FileDescriptor.AccessMode = .readOnly, options: FileDescriptor.OpenOptions = [],
+        permissions: FilePermissions = []
     ) throws(Errno) -> OwnedFD {
-        let raw = try Syscall.check { Glibc.open(path, mode.rawValue | options.rawValue | gatefs_O_CLOEXEC) }
+        let raw = try Syscall.check {
+            Glibc.open(path, mode.rawValue | options.rawValue | gatefs_O_CLOEXEC, permissions.rawValue)
+        }
         return OwnedFD(adopting: FileDescriptor(rawValue: raw))
     }
 

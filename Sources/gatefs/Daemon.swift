@@ -2,7 +2,8 @@ import Crypto
 import Foundation
 import FuseBridge
 import Gate
-import GateAudit
+import GateAuditFormat
+import GateAuditWriter
 import GatePolicy
 import GateSystem
 import Glibc

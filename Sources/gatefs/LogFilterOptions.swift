@@ -1,5 +1,7 @@
 import ArgumentParser
-import GateAudit
+import GateAuditFormat
+import GateAuditReader
+import GateAuditWriter
 
 /// `gatefs log` filters; every given filter must match.
 struct LogFilterOptions: ParsableArguments {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import GateAudit
+import GateAuditWriter
 
 /// `gatefs log [show] [FILE]`: the log for people, or filtered JSON Lines.
 struct LogShowCommand: ParsableCommand {

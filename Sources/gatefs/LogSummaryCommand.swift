@@ -1,5 +1,5 @@
 import ArgumentParser
-import GateAudit
+import GateAuditReader
 
 /// `gatefs log summary [FILE]`: what was read, what was denied, and by whom.
 struct LogSummaryCommand: ParsableCommand {

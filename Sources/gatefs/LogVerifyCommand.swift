@@ -1,5 +1,5 @@
 import ArgumentParser
-import GateAudit
+import GateAuditReader
 
 /// `gatefs log verify [--strict] [FILE]`: checks the hash chain across rotated files.
 struct LogVerifyCommand: ParsableCommand {

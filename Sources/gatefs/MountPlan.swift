@@ -1,4 +1,6 @@
 import Foundation
+import Gate
+import GateAuditFormat
 import GateConfig
 import GatePolicy
 import GateSystem

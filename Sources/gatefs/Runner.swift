@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import GateAudit
+import GateAuditReader
 import GateSystem
 import Glibc
 

@@ -1,5 +1,7 @@
 import Testing
-@testable import GateAudit
+@testable import GateAuditFormat
+@testable import GateAuditReader
+@testable import GateAuditWriter
 
 @Suite struct EncoderTests {
     private func encode(_ kind: AuditEventKind, path: [UInt8], process: CallerProcess = CallerProcess(name: "cat", container: nil)) -> [UInt8] {

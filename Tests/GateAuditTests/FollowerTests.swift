@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import GateAudit
+@testable import GateAuditFormat
+@testable import GateAuditReader
+@testable import GateAuditWriter
 
 @Suite struct FollowerTests {
     /// Polls until `count` lines arrived or the deadline passes.

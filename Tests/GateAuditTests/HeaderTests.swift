@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import GateAudit
+@testable import GateAuditFormat
+@testable import GateAuditReader
+@testable import GateAuditWriter
+@testable import gatefs
 
 /// Finding 10: `verify` accepted a cut head, an unchecked first line, a
 /// missing middle file and a non-JSON line with a correct chain. Every file

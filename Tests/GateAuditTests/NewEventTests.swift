@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import GateAudit
+import GateSystem
+@testable import GateAuditFormat
+@testable import GateAuditReader
+@testable import GateAuditWriter
+@testable import gatefs
 
 /// The events and APIs added for the gate: `opendir`, `xattr`, the line
 /// shapes the writer makes itself, the caller's thread group, and one
@@ -92,7 +96,7 @@ import Testing
         #expect(CallerProcess.read(pid: getpid()).tgid == getpid())
         let ready = DispatchSemaphore(value: 0)
         let finish = DispatchSemaphore(value: 0)
-        let tid = Mutex<Int32>(0)
+        let tid = ConditionMutex<Int32>(0)
         Thread.detachNewThread {
             // /proc/thread-self is a link to PID/task/TID.
             let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/thread-self")) ?? ""

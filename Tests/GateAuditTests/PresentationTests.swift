@@ -1,5 +1,8 @@
 import Testing
-@testable import GateAudit
+@testable import GateAuditFormat
+@testable import GateAuditReader
+@testable import GateAuditWriter
+@testable import gatefs
 
 @Suite struct PresentationTests {
     private func record(_ json: String, seq: Int = 1) throws -> AuditRecord {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import GateAudit
+@testable import GateAuditFormat
+@testable import GateAuditReader
+@testable import GateAuditWriter
 
 @Suite struct ProcessInfoTests {
     @Test func containerIDsFromCgroupShapes() {

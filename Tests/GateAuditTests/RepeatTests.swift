@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import GateAudit
+@testable import GateAuditFormat
+@testable import GateAuditReader
+@testable import GateAuditWriter
 
 /// Finding 8: a denial loop must not be able to flush the log's history.
 /// Identical denials are coalesced on the writer side into one line with a

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import GateAudit
+import GateSystem
+@testable import GateAuditFormat
+@testable import GateAuditReader
+@testable import GateAuditWriter
 
 /// Rotation leaves a trace (a `rotate` line per deleted file, a header per
 /// new file), and the live set of the log's file identities follows it.
@@ -95,7 +98,7 @@ import Testing
         let path = dir.file("access.jsonl")
         let log = try AuditLog.open(Fixture.config(path, rotateBytes: 1024, keep: 3))
         let ids = log.fileIdentities
-        let state = Mutex((stop: false, misses: 0, seen: Set<UInt64>()))
+        let state = ConditionMutex((stop: false, misses: 0, seen: Set<UInt64>()))
         let done = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
             var info = stat()

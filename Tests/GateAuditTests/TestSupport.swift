@@ -1,6 +1,8 @@
 import Foundation
+@testable import GateAuditFormat
+@testable import GateAuditReader
+@testable import GateAuditWriter
 import GateVocabulary
-@testable import GateAudit
 
 /// A fresh directory under /tmp, removed when the value dies.
 final class TemporaryDirectory {

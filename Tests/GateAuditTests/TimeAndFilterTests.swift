@@ -1,5 +1,7 @@
 import Testing
-@testable import GateAudit
+@testable import GateAuditFormat
+@testable import GateAuditReader
+@testable import GateAuditWriter
 
 @Suite struct TimeAndFilterTests {
     @Test func rfc3339RoundTrips() {

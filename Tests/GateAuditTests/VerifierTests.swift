@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import GateAudit
+@testable import GateAuditFormat
+@testable import GateAuditReader
+@testable import GateAuditWriter
 
 @Suite struct VerifierTests {
     private func makeLog(_ dir: TemporaryDirectory, opens: Int = 6) throws -> (String, [[UInt8]]) {

@@ -1,3 +1,4 @@
+import GateAuditReader
 import Glibc
 import Testing
 @testable import Gate

@@ -1,5 +1,7 @@
 @testable import Gate
-import GateAudit
+import GateAuditFormat
+import GateAuditReader
+import GateAuditWriter
 import GateConfig
 import GatePolicy
 import GateSystem

@@ -1,4 +1,5 @@
 import Foundation
+import GateAuditReader
 import Glibc
 import Testing
 @testable import Gate

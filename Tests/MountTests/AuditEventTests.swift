@@ -1,4 +1,5 @@
 import Foundation
+import GateAuditReader
 import Glibc
 import XCTest
 
@@ -40,7 +41,7 @@ final class AuditEventTests: MountTestCase {
             return XCTFail("no second close line:\n\(AuditTestLog(fx.log).rawLines.joined(separator: "\n"))")
         }
         let opens = log.lines.filter { $0.event == "open" && $0.path == Self.bigFile }
-        XCTAssertEqual(opens.map(\.pid), [Int64(first.pid), Int64(second.pid)], "one open per cat, in order")
+        XCTAssertEqual(opens.map(\.pid), [first.pid, second.pid], "one open per cat, in order")
         XCTAssertEqual(Set(opens.compactMap(\.handle)).count, 2, "each open has its own handle: \(opens)")
         // The second cat is not served from the page cache: its reads reach the daemon too.
         for open in opens {
@@ -93,7 +94,7 @@ final class AuditEventTests: MountTestCase {
             XCTAssertNotEqual(run.end, .exited(0), "\(label) must fail through the view")
         }
         // Events are queued in order: once this later open is on disk, so is every deny before it.
-        guard AgentAuditLine.barrier(log: fx.log, view: view, file: "projects/demo/barrier.txt") != nil else {
+        guard AgentAuditLog.barrier(log: fx.log, view: view, file: "projects/demo/barrier.txt") != nil else {
             return XCTFail("the barrier read was never logged")
         }
         let log = AuditTestLog(fx.log)
@@ -111,7 +112,7 @@ final class AuditEventTests: MountTestCase {
                 XCTAssertEqual(d.op, "lookup", "op for \(e.path): \(d)")
                 XCTAssertEqual(d.errno, "ENOENT", "errno for \(e.path): \(d)")
                 XCTAssertEqual(d.process, e.process, "process for \(e.path): \(d)")
-                XCTAssertEqual(d.pid, Int64(e.pid), "pid for \(e.path): \(d)")
+                XCTAssertEqual(d.pid, e.pid, "pid for \(e.path): \(d)")
                 XCTAssertEqual(d.uid, getuid(), "uid for \(e.path): \(d)")
             }
         }
@@ -123,12 +124,12 @@ final class AuditEventTests: MountTestCase {
 
     /// One `open` by this `cat` (flags r, result ok), several `read`s that
     /// cover the file exactly once, and one `close` with their count and sum.
-    private func assertCatOfBigFile(_ lines: [AuditTestLine], catPID: pid_t, file: StaticString = #filePath, line: UInt = #line) {
+    private func assertCatOfBigFile(_ lines: [AuditRecord], catPID: pid_t, file: StaticString = #filePath, line: UInt = #line) {
         let opens = lines.filter { $0.event == "open" && $0.path == Self.bigFile }
         XCTAssertEqual(opens.count, 1, "open lines: \(opens)", file: file, line: line)
         guard let open = opens.first, let fh = open.handle else { return }
         XCTAssertEqual(open.process, "cat", file: file, line: line)
-        XCTAssertEqual(open.pid, Int64(catPID), "open pid", file: file, line: line)
+        XCTAssertEqual(open.pid, catPID, "open pid", file: file, line: line)
         XCTAssertEqual(open.uid, getuid(), file: file, line: line)
         XCTAssertEqual(open.flags, "r", file: file, line: line)
         XCTAssertEqual(open.result, "ok", file: file, line: line)

@@ -41,14 +41,14 @@ final class AuditFloodTests: MountTestCase {
         XCTAssertTrue(denies.allSatisfy { $0.rule == "secret:ssh" && $0.op == "lookup" && $0.errno == "ENOENT" }, "\(denies)")
         // Each count line follows a plain line of its window, and no count can
         // exceed what was asked.
-        XCTAssertNil(denies.first?.repeatCount, "the first denial must be written as it happens: \(denies.first.map(\.raw) ?? "")")
+        XCTAssertNil(denies.first?.repeatCount, "the first denial must be written as it happens: \(denies.first.map(\.description) ?? "")")
         let total = denies.reduce(0) { $0 + $1.denials }
         XCTAssertGreaterThanOrEqual(total, 1)
         XCTAssertLessThanOrEqual(total, 50_000, "more denials counted than stats made")
         for line in denies where line.repeatCount != nil {
-            XCTAssertNotNil(line.first, "\(line.raw)")
-            XCTAssertNotNil(line.last, "\(line.raw)")
-            XCTAssertLessThanOrEqual(line.first ?? "", line.last ?? "", "\(line.raw)")
+            XCTAssertNotNil(line.firstRepeat, "\(line)")
+            XCTAssertNotNil(line.lastRepeat, "\(line)")
+            XCTAssertLessThanOrEqual(line.firstRepeat?.rfc3339 ?? "", line.lastRepeat?.rfc3339 ?? "", "\(line)")
         }
 
         // The summary counts every denial, and the whole chain verifies from its start.

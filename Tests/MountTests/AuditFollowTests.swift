@@ -1,4 +1,5 @@
 import Foundation
+import GateAuditReader
 import Glibc
 import XCTest
 
@@ -16,7 +17,7 @@ final class AuditFollowTests: MountTestCase {
         let follower = try PipedCommand([fx.binary, "log", "-f", "--json", fx.log], environment: fx.environment,
                                         stderrPath: fx.directory + "/follower.err")
         addTeardownBlock { follower.stop() }
-        XCTAssertTrue(follower.waitForLines(timeout: 10) { $0.contains { AuditTestLine.parse($0)?.event == "mount" } },
+        XCTAssertTrue(follower.waitForLines(timeout: 10) { $0.contains { AuditRecord.parse($0)?.event == "mount" } },
                       "the follower never printed the mount line:\n\(follower.outputLines)\n\(follower.stderr)")
 
         // Use the view until the log has rotated twice; after every second
@@ -46,20 +47,20 @@ final class AuditFollowTests: MountTestCase {
             if file != fx.log {
                 XCTAssertLessThanOrEqual((try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0, 4096, "\(file) grew past rotate_bytes")
             }
-            for line in log.lines { onDisk[line.seq] = line.raw }
+            for line in log.lines { onDisk[line.seq] = line.description }
         }
         guard let firstOfCurrent = AuditTestLog(fx.log).lines.first?.seq else { return XCTFail("the current log is empty") }
 
         // Every line the follower printed: 1, 2, 3 … with none skipped or
         // repeated, identical to the line on disk where that still exists.
         let printed = follower.outputLines
-        let parsed = printed.compactMap(AuditTestLine.parse)
+        let parsed = printed.compactMap(AuditRecord.parse)
         XCTAssertEqual(parsed.count, printed.count, "the follower printed lines that are not records")
         let seqs = parsed.map(\.seq)
         XCTAssertEqual(seqs, Array(1...UInt64(max(1, seqs.count))), "seq of the followed lines (gaps or repeats)")
         for line in parsed {
-            if let disk = onDisk[line.seq], disk != line.raw {
-                XCTFail("followed line \(line.seq) differs from the file:\n\(line.raw)\n\(disk)")
+            if let disk = onDisk[line.seq], disk != line.description {
+                XCTFail("followed line \(line.seq) differs from the file:\n\(line)\n\(disk)")
             }
         }
         XCTAssertTrue(seqs.contains(1), "nothing from before the first rotation was printed")
@@ -73,7 +74,7 @@ final class AuditFollowTests: MountTestCase {
 
     private func waitForClose(_ follower: PipedCommand, _ path: String, file: StaticString = #filePath, line: UInt = #line) -> Bool {
         let printed = follower.waitForLines(timeout: 10) { lines in
-            lines.contains { l in AuditTestLine.parse(l).map { $0.event == "close" && $0.path == path } ?? false }
+            lines.contains { l in AuditRecord.parse(l).map { $0.event == "close" && $0.path == path } ?? false }
         }
         if !printed {
             XCTFail("the follower did not print the close of \(path):\n\(follower.stderr)\n\(follower.outputLines.suffix(5))", file: file, line: line)

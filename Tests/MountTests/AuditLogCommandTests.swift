@@ -1,4 +1,5 @@
 import Foundation
+import GateAuditReader
 import Glibc
 import XCTest
 
@@ -54,11 +55,11 @@ final class AuditLogCommandTests: MountTestCase {
         assertFilter(fx, log, ["--event", "open"], "--event open") { $0.event == "open" }
         assertFilter(fx, log, ["--path", "projects/*"], "--path 'projects/*'") { $0.path.hasPrefix("projects/") }
         assertFilter(fx, log, ["--process", "cat"], "--process cat") { $0.process == "cat" }
-        assertFilter(fx, log, ["--pid", "\(catA.pid)"], "--pid") { $0.pid == Int64(catA.pid) }
+        assertFilter(fx, log, ["--pid", "\(catA.pid)"], "--pid") { $0.pid == catA.pid }
         assertFilter(fx, log, ["--event", "open", "--process", "wc"], "--event open --process wc") { $0.event == "open" && $0.process == "wc" }
 
         // The filters must have had something to choose from.
-        XCTAssertEqual(Set(log.lines.filter { $0.pid == Int64(catA.pid) }.map(\.event)), ["open", "read", "close"], "lines of the first cat")
+        XCTAssertEqual(Set(log.lines.filter { $0.pid == catA.pid }.map(\.event)), ["open", "read", "close"], "lines of the first cat")
         XCTAssertEqual(Set(log.lines.filter { $0.event == "deny" }.compactMap(\.rule)), ["secret:ssh", "secret:aws", "secret:env"])
         XCTAssertTrue(log.lines.contains { !Self.atOrAfter($0, markText) } && log.lines.contains { Self.atOrAfter($0, markText) })
         XCTAssertTrue(log.lines.contains { $0.event == "readdir" && $0.path == "projects/demo" && $0.process == "ls" })
@@ -98,7 +99,7 @@ final class AuditLogCommandTests: MountTestCase {
         var edited = log.rawLines
         edited[k - 1] = edited[k - 1].replacingOccurrences(of: "\"path\":\"projects/demo/a.txt\"", with: "\"path\":\"projects/demo/z.txt\"")
         XCTAssertNotEqual(edited[k - 1], log.rawLines[k - 1])
-        XCTAssertNotNil(AuditTestLine.parse(edited[k - 1]), "the edit must keep the line valid JSON")
+        XCTAssertNotNil(AuditRecord.parse(edited[k - 1]), "the edit must keep the line valid JSON")
         var deleted = log.rawLines
         deleted.remove(at: k - 1)
         var reordered = log.rawLines
@@ -122,13 +123,13 @@ final class AuditLogCommandTests: MountTestCase {
     /// `gatefs log LOG --json ARGS` prints exactly the raw lines `predicate` picks, in order.
     private func assertFilter(
         _ fx: MountFixture, _ log: AuditTestLog, _ arguments: [String], _ label: String,
-        file: StaticString = #filePath, line: UInt = #line, _ predicate: (AuditTestLine) -> Bool
+        file: StaticString = #filePath, line: UInt = #line, _ predicate: (AuditRecord) -> Bool
     ) {
         do {
             let result = try fx.gatefs(["log", fx.log, "--json"] + arguments)
             XCTAssertEqual(result.exitCode, 0, "\(label):\n\(result)", file: file, line: line)
             let got = result.stdout.split(separator: "\n").map(String.init)
-            let want = log.lines.filter(predicate).map(\.raw)
+            let want = log.lines.filter(predicate).map(\.description)
             XCTAssertFalse(want.isEmpty, "\(label): the log has no line to match", file: file, line: line)
             if got != want {
                 XCTFail("""
@@ -144,8 +145,8 @@ final class AuditLogCommandTests: MountTestCase {
 
     /// Whether the line's time is at or after `mark`, a whole second: the
     /// seconds prefix decides, as both are UTC in the same layout.
-    static func atOrAfter(_ line: AuditTestLine, _ mark: String) -> Bool {
-        line.time.prefix(19) >= mark.prefix(19)
+    static func atOrAfter(_ line: AuditRecord, _ mark: String) -> Bool {
+        line.time.rfc3339.prefix(19) >= mark.prefix(19)
     }
 
     /// Whole seconds since the epoch as `2026-11-23T09:01:02Z`.

@@ -1,75 +1,15 @@
 import Foundation
+import GateAuditReader
 import Glibc
 import Synchronization
 import XCTest
 
-/// One line of the audit log with every documented field, plus its exact text.
-struct AuditTestLine: Decodable, Sendable, CustomStringConvertible {
-    let time: String
-    let event: String
-    let path: String
-    let pid: Int64
-    let uid: UInt32
-    let gid: UInt32
-    let process: String?
-    let seq: UInt64
-    let hash: String
-    // mount / unmount
-    let source: String?
-    let mountpoint: String?
-    // open / read / close
-    let flags: String?
-    let handle: UInt64?
-    let result: String?
-    let offset: UInt64?
-    let size: UInt64?
-    let bytes: UInt64?
-    let reads: UInt64?
-    // deny
-    let op: String?
-    let rule: String?
-    let errno: String?
-    // readdir
-    let entries: Int?
-    // recover
-    let torn: String?
-    let tornBytes: UInt64?
-    // deny lines carrying a count of coalesced repeats
-    let repeatCount: UInt64?
-    let first: String?
-    let last: String?
-    // header
-    let start: Bool?
-    let prevHash: String?
-    // rotate
-    let file: String?
-    let lastSeq: UInt64?
-    let lastHash: String?
-
-    /// How many denials a `deny` line stands for: its `repeat` count, or 1.
-    var denials: UInt64 { event == "deny" ? repeatCount ?? 1 : 0 }
-
-    /// The line as stored, without its newline (not part of the JSON).
-    private(set) var raw: String = ""
-
-    private enum CodingKeys: String, CodingKey {
-        case time, event, path, pid, uid, gid, process, seq, hash, source, mountpoint
-        case flags, handle, result, offset, size, bytes, reads, op, rule, errno, entries, torn
-        case tornBytes = "torn_bytes"
-        case repeatCount = "repeat"
-        case first, last, start, file
-        case prevHash = "prev_hash"
-        case lastSeq = "last_seq"
-        case lastHash = "last_hash"
+extension AuditRecord {
+    /// The record a complete line holds (its text, without the newline), or
+    /// nil when it is not one.
+    static func parse(_ text: String) -> AuditRecord? {
+        try? AuditRecord(line: Array(text.utf8))
     }
-
-    static func parse(_ raw: String) -> AuditTestLine? {
-        guard var line = try? JSONDecoder().decode(AuditTestLine.self, from: Data(raw.utf8)) else { return nil }
-        line.raw = raw
-        return line
-    }
-
-    var description: String { raw }
 }
 
 /// A log file as it is on disk: its complete lines, parsed, and any
@@ -78,7 +18,7 @@ struct AuditTestLog: Sendable {
     let path: String
     /// Complete (newline-terminated) lines, without the newline.
     let rawLines: [String]
-    let lines: [AuditTestLine]
+    let lines: [AuditRecord]
     /// 1-based numbers of complete lines that are not a documented record.
     let unparsable: [Int]
     /// Bytes after the last newline (a torn line), or empty.
@@ -95,10 +35,10 @@ struct AuditTestLog: Sendable {
         }
         rawLines = raws
         tail = Array(bytes[start...])
-        var parsed: [AuditTestLine] = []
+        var parsed: [AuditRecord] = []
         var bad: [Int] = []
         for (i, raw) in raws.enumerated() {
-            if let line = AuditTestLine.parse(raw) { parsed.append(line) } else { bad.append(i + 1) }
+            if let line = AuditRecord.parse(raw) { parsed.append(line) } else { bad.append(i + 1) }
         }
         lines = parsed
         unparsable = bad
@@ -107,7 +47,7 @@ struct AuditTestLog: Sendable {
     /// The log once `predicate` holds for its lines (the writer is
     /// asynchronous), or nil at the deadline.
     static func wait(
-        _ path: String, timeout: Double = 10, until predicate: ([AuditTestLine]) -> Bool
+        _ path: String, timeout: Double = 10, until predicate: ([AuditRecord]) -> Bool
     ) -> AuditTestLog? {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
@@ -119,7 +59,7 @@ struct AuditTestLog: Sendable {
     }
 
     static func wait(
-        _ path: String, timeout: Double = 10, forLine predicate: @escaping (AuditTestLine) -> Bool
+        _ path: String, timeout: Double = 10, forLine predicate: @escaping (AuditRecord) -> Bool
     ) -> AuditTestLog? {
         wait(path, timeout: timeout) { $0.contains(where: predicate) }
     }
@@ -146,16 +86,16 @@ struct AuditTestLog: Sendable {
 /// `read`s and the one `close` of every handle, and what does not add up.
 struct AuditHandleLedger {
     struct Handle {
-        var opens: [AuditTestLine] = []
-        var reads: [AuditTestLine] = []
-        var closes: [AuditTestLine] = []
+        var opens: [AuditRecord] = []
+        var reads: [AuditRecord] = []
+        var closes: [AuditRecord] = []
         var readBytes: UInt64 { reads.reduce(0) { $0 + ($1.bytes ?? 0) } }
         var path: String { opens.first?.path ?? closes.first?.path ?? reads.first?.path ?? "?" }
     }
 
     private(set) var handles: [UInt64: Handle] = [:]
 
-    init(_ lines: [AuditTestLine]) {
+    init(_ lines: [AuditRecord]) {
         for line in lines {
             switch line.event {
             case "open" where line.result == "ok": handles[line.handle ?? 0, default: Handle()].opens.append(line)

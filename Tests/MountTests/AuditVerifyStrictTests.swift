@@ -1,4 +1,5 @@
 import Foundation
+import GateAuditReader
 import Glibc
 import XCTest
 
@@ -83,7 +84,7 @@ final class AuditVerifyStrictTests: MountTestCase {
         for i in 0..<60 { try fx.tree.file("projects/demo/f\(i).txt", "file \(i)\n") }
         let config = try fx.writeConfig("[log]\nrotate_bytes = 4096\nkeep = 1\n")
         try fx.mountLive(["--config", config, "--allow", "projects/**"])
-        func rotateLines() -> [AuditTestLine] {
+        func rotateLines() -> [AuditRecord] {
             (AuditTestLog(fx.log + ".1").lines + AuditTestLog(fx.log).lines).filter { $0.event == "rotate" }
         }
         var used = 0
@@ -96,16 +97,16 @@ final class AuditVerifyStrictTests: MountTestCase {
         let rotates = rotateLines()
         XCTAssertFalse(rotates.isEmpty, "no rotate line after \(used) cats")
         for line in rotates {
-            XCTAssertEqual(line.file, fx.log + ".1", "\(line.raw)")
-            XCTAssertNotNil(line.lastSeq, "\(line.raw)")
-            XCTAssertEqual(line.lastHash?.count, 64, "\(line.raw)")
+            XCTAssertEqual(line.file, fx.log + ".1", "\(line)")
+            XCTAssertNotNil(line.lastSeq, "\(line)")
+            XCTAssertEqual(line.lastHash?.count, 64, "\(line)")
         }
         // The oldest file left continues from the last line of the one deleted before it.
         guard let oldest = AuditTestLog(fx.log + ".1").lines.first else { return XCTFail("no \(fx.log).1") }
         XCTAssertEqual(oldest.event, "header")
         XCTAssertEqual(oldest.start, false)
-        let accounting = rotates.first { $0.lastHash == oldest.prevHash }
-        XCTAssertNotNil(accounting, "no rotate line names the hash \(fx.log).1 continues from: \(rotates.map(\.raw))")
+        let accounting = rotates.first { $0.lastHash == oldest.previousHash }
+        XCTAssertNotNil(accounting, "no rotate line names the hash \(fx.log).1 continues from: \(rotates.map(\.description))")
         XCTAssertEqual(accounting?.lastSeq, oldest.seq - 1)
 
         let plain = try fx.gatefs(["log", "verify", fx.log])

@@ -1,4 +1,5 @@
 import Foundation
+import GateAuditReader
 import Glibc
 import XCTest
 
@@ -36,8 +37,8 @@ final class BubblewrapTests: MountTestCase {
         }
 
         // The audit log: uid 1000, the tool's own name, no container.
-        guard let lines = AgentAuditLine.barrier(log: fx.log, view: fx.mountpoint, file: "projects/demo/src/main.py") else {
-            return XCTFail("the barrier read was never logged:\n\(AgentAuditLine.load(fx.log))")
+        guard let lines = AgentAuditLog.barrier(log: fx.log, view: fx.mountpoint, file: "projects/demo/src/main.py") else {
+            return XCTFail("the barrier read was never logged:\n\(AgentAuditLog.load(fx.log))")
         }
         let agent = lines.filter { $0.uid == BubblewrapSandbox.agentUID }
         let open = agent.first { $0.event == "open" && $0.path == "projects/demo/README.md" }
@@ -67,7 +68,7 @@ final class BubblewrapTests: MountTestCase {
         XCTAssertFalse(refused.stdout.contains("SANDBOX-STARTED"), "the sandbox started:\n\(refused)")
         XCTAssertTrue(refused.stderr.contains("Permission denied"), "\(refused)")
 
-        let lines = AgentAuditLine.barrier(log: fx.log, view: fx.mountpoint, file: "projects/demo/src/main.py")
+        let lines = AgentAuditLog.barrier(log: fx.log, view: fx.mountpoint, file: "projects/demo/src/main.py")
         XCTAssertNotNil(lines, "the barrier read was never logged")
         XCTAssertEqual((lines ?? []).filter { $0.uid == BubblewrapSandbox.agentUID }.map(\.description), [])
 

@@ -1,4 +1,5 @@
 import Foundation
+import GateAuditReader
 import Glibc
 import XCTest
 
@@ -19,11 +20,11 @@ final class ContainerTests: MountTestCase {
             XCTAssertEqual(result.stdout, AgentHome.readme, "as \(user ?? "root")")
             // 3. The read is attributed to the container that podman reports, and to `cat`.
             let uid: UInt32 = user == nil ? 0 : 1000
-            let lines = AgentAuditLine.wait(for: fx.log) {
+            let lines = AgentAuditLog.wait(for: fx.log) {
                 $0.event == "open" && $0.path == "projects/demo/README.md" && $0.container == id
             }
             let open = lines?.first { $0.event == "open" && $0.container == id }
-            XCTAssertNotNil(open, "no open line for container \(id) in:\n\(AgentAuditLine.load(fx.log))")
+            XCTAssertNotNil(open, "no open line for container \(id) in:\n\(AgentAuditLog.load(fx.log))")
             XCTAssertEqual(open?.process, "cat")
             XCTAssertEqual(open?.uid, uid)
             XCTAssertEqual(open?.result, "ok")
@@ -48,8 +49,8 @@ final class ContainerTests: MountTestCase {
         let (find, findID) = try runContainer(podman, fx, user: "1000:1000", ["find", "/workspace"])
         XCTAssertEqual(find.exitCode, 0, "\(find)")
         assertSameEntries(find.stdout.split(separator: "\n").map(String.init), AgentHome.visible, "find /workspace in the container")
-        let readdirs = AgentAuditLine.wait(for: fx.log) { $0.event == "readdir" && $0.path == "projects/demo/src" }
-            ?? AgentAuditLine.load(fx.log)
+        let readdirs = AgentAuditLog.wait(for: fx.log) { $0.event == "readdir" && $0.path == "projects/demo/src" }
+            ?? AgentAuditLog.load(fx.log)
         let listed = readdirs.filter { $0.event == "readdir" && $0.container == findID }
         XCTAssertEqual(Set(listed.map(\.path)), [".", "projects", "projects/demo", "projects/demo/src"], "\(readdirs)")
         XCTAssertEqual(Set(listed.map(\.process)), ["find"], "\(listed)")
@@ -57,7 +58,7 @@ final class ContainerTests: MountTestCase {
         let (ls, lsID) = try runContainer(podman, fx, ["ls", "-la", "/workspace/.ssh"])
         XCTAssertNotEqual(ls.exitCode, 0, "ls -la /workspace/.ssh succeeded:\n\(ls)")
         XCTAssertTrue(ls.stderr.contains("No such file or directory"), "\(ls)")
-        let denials = AgentAuditLine.wait(for: fx.log) { $0.event == "deny" && $0.container == lsID }
+        let denials = AgentAuditLog.wait(for: fx.log) { $0.event == "deny" && $0.container == lsID }
         let deny = denials?.first { $0.event == "deny" && $0.container == lsID }
         XCTAssertEqual(deny?.path, ".ssh", "\(denials ?? [])")
         XCTAssertEqual(deny?.rule, "secret:ssh")
@@ -98,7 +99,7 @@ final class ContainerTests: MountTestCase {
         let (rootOtherGroup, _) = try runContainer(podman, fx, user: "0:1000", ["cat", "/workspace/projects/demo/README.md"])
         XCTAssertTrue(rootOtherGroup.stderr.contains("Permission denied"), "uid 0 with gid 1000 is not the owner:\n\(rootOtherGroup)")
 
-        let lines = AgentAuditLine.barrier(log: fx.log, view: fx.mountpoint, file: "projects/demo/src/main.py")
+        let lines = AgentAuditLog.barrier(log: fx.log, view: fx.mountpoint, file: "projects/demo/src/main.py")
         XCTAssertNotNil(lines, "the barrier read was never logged")
         XCTAssertEqual((lines ?? []).filter { $0.uid == 1000 }.map(\.description), [], "the kernel should refuse uid 1000 before gatefs sees it")
 
@@ -220,10 +221,10 @@ final class ContainerTests: MountTestCase {
             XCTAssertFalse(KernelMounts.isMounted(view), "gatefs run left \(view) mounted")
             XCTAssertFalse(FileManager.default.fileExists(atPath: view), "gatefs run left its mountpoint \(view)")
         } else {
-            XCTFail("no mount line in the log:\n\(AgentAuditLine.load(fx.log))")
+            XCTFail("no mount line in the log:\n\(AgentAuditLog.load(fx.log))")
         }
         let id = try PodmanRuntime.containerID(cidfile)
-        let lines = AgentAuditLine.load(fx.log)
+        let lines = AgentAuditLog.load(fx.log)
         let open = lines.first { $0.event == "open" && $0.path == "projects/demo/README.md" }
         XCTAssertEqual(open?.container, id, "\(lines)")
         XCTAssertEqual(open?.process, "cat")
@@ -258,7 +259,7 @@ final class ContainerTests: MountTestCase {
             XCTAssertFalse(KernelMounts.isMounted(view), "gatefs run left \(view) mounted")
             XCTAssertNil(try fx.statusEntry(for: view), "status still lists \(view)")
         }
-        XCTAssertEqual(AgentAuditLine.load(fx.log).last?.event, "unmount")
+        XCTAssertEqual(AgentAuditLog.load(fx.log).last?.event, "unmount")
     }
 
     // MARK: - Helpers
@@ -305,7 +306,7 @@ final class ContainerTests: MountTestCase {
     /// The temporary mountpoint `gatefs run` made (from the log's mount
     /// line), registered so teardown unmounts it if the run did not.
     private func registerRunView(_ fx: MountFixture) -> String? {
-        let lines = AgentAuditLine.wait(for: fx.log) { $0.event == "mount" }
+        let lines = AgentAuditLog.wait(for: fx.log) { $0.event == "mount" }
         guard let view = lines?.first(where: { $0.event == "mount" })?.mountpoint else { return nil }
         fx.register(mountpoint: view)
         return view

@@ -71,10 +71,10 @@ final class EscapeDescriptorTests: EscapeTestCase {
     private func assertReaderLogged(_ fx: MountFixture, pid: pid_t, file: StaticString = #filePath, line: UInt = #line) {
         let want = Self.readerCount
         let log = AuditTestLog.wait(fx.log, timeout: 10) { lines in
-            lines.filter { $0.event == "open" && $0.pid == Int64(pid) && $0.result == "ok" }.count >= want
-                && lines.filter { $0.event == "readdir" && $0.pid == Int64(pid) }.count >= want
+            lines.filter { $0.event == "open" && $0.pid == pid && $0.result == "ok" }.count >= want
+                && lines.filter { $0.event == "readdir" && $0.pid == pid }.count >= want
         }
-        let lines = (log ?? AuditTestLog(fx.log)).lines.filter { $0.pid == Int64(pid) }
+        let lines = (log ?? AuditTestLog(fx.log)).lines.filter { $0.pid == pid }
         let opens = lines.filter { $0.event == "open" && $0.result == "ok" && $0.path.hasPrefix("projects/demo/r/f") }
         let listings = lines.filter { $0.event == "readdir" && $0.path.hasPrefix("projects/demo/r/d") }
         XCTAssertEqual(Set(opens.map(\.path)).count, want, "open lines of the second process", file: file, line: line)

@@ -1,4 +1,5 @@
 import Foundation
+import GateAuditReader
 import Glibc
 import XCTest
 
@@ -62,7 +63,7 @@ final class EscapeOtherUserTests: EscapeTestCase {
         XCTAssertEqual(suid.text, "1000\n", "set-uid through the view: \(suid.stderr)")
 
         // The kernel refused the unreadable files before gatefs saw them.
-        let lines = AgentAuditLine.barrier(log: fx.log, view: v, file: "projects/demo/public.txt") ?? []
+        let lines = AgentAuditLog.barrier(log: fx.log, view: v, file: "projects/demo/public.txt") ?? []
         XCTAssertEqual(Set(lines.filter { $0.uid == 1000 && $0.event == "open" }.map(\.path)),
                        ["projects/demo/bin/id-suid", "projects/demo/mine.txt", "projects/demo/public.txt"],
                        "opens by uid 1000")
@@ -86,7 +87,7 @@ final class EscapeOtherUserTests: EscapeTestCase {
             assertNoMarker(r.stdout, "\(argv) as uid 1000")
             XCTAssertFalse(r.text.contains("public") || r.text.contains("projects/demo"), "\(argv) printed \(r.text)")
         }
-        let lines = AgentAuditLine.barrier(log: fx.log, view: v, file: "projects/demo/probe.txt") ?? []
+        let lines = AgentAuditLog.barrier(log: fx.log, view: v, file: "projects/demo/probe.txt") ?? []
         XCTAssertFalse(lines.isEmpty, "the barrier read was never logged")
         XCTAssertEqual(lines.filter { $0.uid == 1000 }.map(\.description), [], "gatefs saw requests of uid 1000")
     }

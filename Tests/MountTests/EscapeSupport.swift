@@ -1,4 +1,5 @@
 import Foundation
+import GateAuditReader
 import Glibc
 import Synchronization
 import XCTest
@@ -182,12 +183,12 @@ class EscapeTestCase: MountTestCase {
         file: StaticString = #filePath, line: UInt = #line
     ) -> Bool {
         let logPath = log ?? fx.log
-        let found = AgentAuditLine.wait(for: logPath, timeout: 10) {
+        let found = AgentAuditLog.wait(for: logPath, timeout: 10) {
             $0.event == "deny" && $0.path == path && $0.rule == rule
                 && (op == nil || $0.op == op) && (uid == nil || $0.uid == uid)
         }
         if found == nil {
-            let denies = AgentAuditLine.load(logPath).filter { $0.event == "deny" }
+            let denies = AgentAuditLog.load(logPath).filter { $0.event == "deny" }
             XCTFail("""
                 no deny line for \(path) with rule \(rule)\(op.map { " op \($0)" } ?? "")\(uid.map { " uid \($0)" } ?? "")
                 deny lines: \(denies.suffix(30).map { "\($0.path) rule=\($0.rule ?? "-") op=\($0.op ?? "-")" })

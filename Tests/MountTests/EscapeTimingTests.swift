@@ -1,4 +1,5 @@
 import Foundation
+import GateAuditReader
 import Glibc
 import XCTest
 
@@ -33,10 +34,10 @@ final class EscapeTimingTests: EscapeTestCase {
             XCTAssertLessThan(elapsed, 0.5, "the two stats of \(relative) were not within 0.5 s")
         }
         for relative in hidden {
-            XCTAssertNotNil(AgentAuditLine.wait(for: fx.log) { $0.event == "deny" && $0.path == relative },
+            XCTAssertNotNil(AgentAuditLog.wait(for: fx.log) { $0.event == "deny" && $0.path == relative },
                             "no deny line for hidden \(relative)")
         }
-        guard let lines = AgentAuditLine.barrier(log: fx.log, view: v, file: "projects/demo/barrier.txt") else {
+        guard let lines = AgentAuditLog.barrier(log: fx.log, view: v, file: "projects/demo/barrier.txt") else {
             return XCTFail("the barrier open never reached the log")
         }
         for relative in hidden {

@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import GateAudit
+import GateAuditFormat
 
 /// Audit lines to encode: `open` and `read` events as the writer gets them
 /// from its queue, and the same lines as Codable structs for JSONEncoder.

@@ -14,7 +14,7 @@
 // or per line; see PolicyFixture and AuditFixture for what is generated.
 // With GATEFS_MICRO_FACTS=FILE set, facts about the inputs go to FILE (Facts.swift).
 import Benchmark
-import GateAudit
+import GateAuditFormat
 import GatePolicy
 
 let benchmarks: @Sendable () -> Void = {

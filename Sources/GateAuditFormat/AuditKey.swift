@@ -1,0 +1,32 @@
+/// Every key a log line can hold, named once: the encoder writes these
+/// names (`Array.appendKey`) and the reader's `AuditRecord` decodes by them
+/// (it uses this type as its `CodingKeys`, so each case is also the name of
+/// the record's property for that key).
+///
+/// README.md ("The audit log") documents what each key means per event.
+public enum AuditKey: String, CodingKey, CaseIterable, Sendable {
+    // Every line.
+    case time, event, path, pid, uid, gid, process, container
+    // mount / unmount
+    case source, mountpoint, options, policy, rules
+    // open / read / close / opendir
+    case flags, handle, result, offset, size, bytes, reads
+    // deny
+    case op, rule, errno
+    // readdir
+    case entries
+    // backpressure
+    case waitedMicroseconds = "waited_us", blocked, maxWaitMicroseconds = "max_us"
+    // recover
+    case torn, tornBytes = "torn_bytes"
+    // deny lines that carry a count of repeats
+    case repeatCount = "repeat", firstRepeat = "first", lastRepeat = "last"
+    // xattr
+    case name
+    // header
+    case format, start, previousHash = "prev_hash"
+    // rotate
+    case file, lastSeq = "last_seq", lastHash = "last_hash"
+    // The chain's fields, last on every line (see `AuditChain`).
+    case seq, hash
+}
