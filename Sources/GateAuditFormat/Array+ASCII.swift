@@ -5,23 +5,17 @@
 extension Array where Element == UInt8 {
     /// Zero-padded to at least `width` digits; `value` must be non-negative.
     package mutating func appendDigits(_ value: Int64, width: Int) {
-        var scale: Int64 = 1
+        appendDecimal(UInt64(value), width: width)
+    }
+
+    /// `value` in decimal, zero-padded to at least `width` digits.
+    package mutating func appendDecimal(_ value: UInt64, width: Int = 1) {
+        var scale: UInt64 = 1
         var digits = 1
         while digits < width || scale <= value / 10 {
             scale *= 10
             digits += 1
         }
-        var rest = value
-        while scale > 0 {
-            append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest / scale))
-            rest %= scale
-            scale /= 10
-        }
-    }
-
-    package mutating func appendDecimal(_ value: UInt64) {
-        var scale: UInt64 = 1
-        while scale <= value / 10 { scale *= 10 }
         var rest = value
         while scale > 0 {
             append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest / scale))

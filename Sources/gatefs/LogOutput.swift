@@ -11,6 +11,13 @@ struct LogOutput {
         isatty(1) == 1 && getenv("NO_COLOR") == nil
     }
 
+    /// Writes one whole report (a summary, a verification) and its newline.
+    static func show(_ report: String) {
+        var output = LogOutput()
+        output.write(Array((report + "\n").utf8))
+        output.flush()
+    }
+
     mutating func write(_ bytes: [UInt8]) {
         buffer.append(contentsOf: bytes)
         if buffer.count >= 64 << 10 { flush() }

@@ -25,8 +25,6 @@ struct LogSummaryCommand: ParsableCommand {
             StandardError.report("\(error)")
             throw ExitCode(2)
         }
-        var output = LogOutput()
-        output.write(Array((summary.render(top: top) + "\n").utf8))
-        output.flush()
+        LogOutput.show(summary.render(top: top))
     }
 }

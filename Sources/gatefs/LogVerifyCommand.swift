@@ -29,9 +29,7 @@ struct LogVerifyCommand: ParsableCommand {
             StandardError.report("\(error)")
             throw ExitCode(2)
         }
-        var output = LogOutput()
-        output.write(Array((result.report(strict: strict) + "\n").utf8))
-        output.flush()
+        LogOutput.show(result.report(strict: strict))
         if !result.isOK(strict: strict) { throw ExitCode(1) }
     }
 }
