@@ -30,7 +30,7 @@ struct DirectoryPacker: ~Copyable {
         let (req, plus, rest) = (req, plus, buffer.count - used)
         let base = (buffer.baseAddress! + used).assumingMemoryBound(to: CChar.self)
         let next = off_t(item.nextOffset)
-        let needed = CName.with(item.name) { cname in
+        let needed = Syscall.withCName(item.name) { cname in
             if plus {
                 var param = fuse_entry_param()
                 if let entry {

@@ -51,7 +51,7 @@ struct Reply: ~Copyable {
             var s = Glibc.stat(st)
             _ = fuse_reply_attr(req, &s, timeout)
         case .link(let target):
-            _ = CName.with(target) { fuse_reply_readlink(req, $0) }
+            _ = Syscall.withCName(target) { fuse_reply_readlink(req, $0) }
         case .opened(let fh, let info, let keepCache, let cacheListing, let directIO):
             info.pointee.fh = fh.raw
             gatefs_fi_set_open_flags(info, keepCache ? 1 : 0, cacheListing ? 1 : 0, directIO ? 1 : 0)

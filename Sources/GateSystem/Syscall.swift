@@ -22,7 +22,9 @@ public enum Syscall {
     }
 
     /// Runs `body` with `name` as a NUL-terminated C string without a heap
-    /// allocation for ordinary file names.
+    /// allocation for ordinary file names. Inlinable, so the bridge's readdir
+    /// packing (one call per entry) gets it specialised as the gate does.
+    @inlinable
     public static func withCName<R, E: Error>(
         _ name: [UInt8], _ body: (UnsafePointer<CChar>) throws(E) -> R
     ) throws(E) -> R {
