@@ -1,7 +1,7 @@
 import GateSystem
 import SystemPackage
 
-/// What the gate re-opens an approved name as.
+/// What the gate re-opens an approved name as (always read-only).
 enum ReopenedAs {
     /// An O_PATH directory descriptor, to resolve names in (never read).
     case directory
@@ -9,8 +9,6 @@ enum ReopenedAs {
     /// the file cannot stall the open before its identity is checked; and
     /// never the daemon's controlling terminal.
     case readableFile
-
-    var mode: FileDescriptor.AccessMode { .readOnly }
 
     var options: FileDescriptor.OpenOptions {
         switch self {
@@ -60,7 +58,7 @@ extension GateFileSystem {
         _ name: [UInt8], in dir: OwnedFD, expecting identity: FileIdentity, as kind: ReopenedAs
     ) throws(Errno) -> (fd: OwnedFD, stat: FileStat) {
         try GateFileSystem.checking(identity) { () throws(Errno) in
-            let fd = try Sys.open(in: dir.descriptor, name, kind.mode, options: kind.options)
+            let fd = try Sys.open(in: dir.descriptor, name, .readOnly, options: kind.options)
             return (fd, try Sys.stat(fd: fd.descriptor))
         }
     }
