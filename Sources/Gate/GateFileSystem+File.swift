@@ -73,7 +73,7 @@ extension GateFileSystem {
     public func release(_ fh: FileHandle, caller: Caller?) {
         guard let file = handles.removeFile(fh) else { return }
         audit?.record(
-            .close(handle: fh.raw, reads: file.reads.load(ordering: .relaxed), bytes: file.bytes.load(ordering: .relaxed)),
+            .close(handle: fh.raw, reads: file.reads.load(ordering: .relaxed), bytes: file.bytes.load(ordering: .relaxed), written: file.writeTotals),
             path: file.path, caller: caller)
     }
 
@@ -84,7 +84,7 @@ extension GateFileSystem {
     public func releaseAll() {
         for (fh, file) in handles.drain() {
             audit?.record(
-                .close(handle: fh.raw, reads: file.reads.load(ordering: .relaxed), bytes: file.bytes.load(ordering: .relaxed)),
+                .close(handle: fh.raw, reads: file.reads.load(ordering: .relaxed), bytes: file.bytes.load(ordering: .relaxed), written: file.writeTotals),
                 path: file.path, caller: nil)
         }
     }

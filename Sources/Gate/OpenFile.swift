@@ -1,3 +1,4 @@
+import GateAuditFormat
 import GateSystem
 import Synchronization
 
@@ -18,13 +19,27 @@ final class OpenFile: Sendable {
     let knownSize: Atomic<UInt64>
     let reads = Atomic<UInt64>(0)
     let bytes = Atomic<UInt64>(0)
+    /// Whether `fd` was opened for writing (inside a write grant).
+    let writable: Bool
+    let writes = Atomic<UInt64>(0)
+    let written = Atomic<UInt64>(0)
 
-    init(fd: OwnedFD, ino: InodeNumber, identity: FileIdentity, path: [UInt8], owner: HandleOwner, size: UInt64) {
+    init(
+        fd: OwnedFD, ino: InodeNumber, identity: FileIdentity, path: [UInt8], owner: HandleOwner, size: UInt64,
+        writable: Bool = false
+    ) {
+        self.writable = writable
         self.identity = identity
         self.knownSize = Atomic(size)
         self.owner = owner
         self.fd = fd
         self.ino = ino
         self.path = path
+    }
+
+    /// The write totals a `close` line reports; nil for a read-only handle.
+    var writeTotals: WriteTotals? {
+        guard writable else { return nil }
+        return WriteTotals(writes: writes.load(ordering: .relaxed), bytes: written.load(ordering: .relaxed))
     }
 }

@@ -14,8 +14,16 @@ public enum AuditEventKind: Sendable {
     /// for, `bytes` what the daemon returned. The `close` line's totals are the
     /// dependable per-handle figure.
     case read(handle: UInt64, offset: UInt64, size: UInt32, bytes: UInt64)
-    /// The last release of a handle; `reads` and `bytes` are the handle's totals.
-    case close(handle: UInt64, reads: UInt64, bytes: UInt64)
+    /// A write request that reached the daemon: `size` bytes asked to be
+    /// written at `offset`, `bytes` written. With the kernel's writeback
+    /// cache off (it is), every write(2) through the view becomes one or
+    /// more of these, sent by the writing thread itself.
+    case write(handle: UInt64, offset: UInt64, size: UInt32, bytes: UInt64)
+    /// The last release of a handle; `reads` and `bytes` are the handle's
+    /// read totals, `written` its write totals when it was open for writing.
+    case close(handle: UInt64, reads: UInt64, bytes: UInt64, written: WriteTotals?)
+    /// A change made through the view to the path (`AuditChange` says which).
+    case change(AuditChange)
     /// The policy refused `op` on the path. `rule` names why ("secret:ssh",
     /// "deny:**/.env", "not-allowed", "symlink-escape", "hardlink-secret");
     /// `errno` is what the caller saw. The writer coalesces repeats of an
@@ -34,8 +42,8 @@ public enum AuditEventKind: Sendable {
     /// the caller may exit before the writer thread gets to the line.
     package var resolvesCallerEagerly: Bool {
         switch self {
-        case .open, .deny, .readdir, .opendir, .xattr: true
-        case .mount, .unmount, .read, .close: false
+        case .open, .deny, .readdir, .opendir, .xattr, .change: true
+        case .mount, .unmount, .read, .write, .close: false
         }
     }
 }

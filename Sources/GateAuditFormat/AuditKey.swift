@@ -21,8 +21,18 @@ public enum AuditKey: String, CodingKey, CaseIterable, Sendable {
     case torn, tornBytes = "torn_bytes"
     // deny lines that carry a count of repeats
     case repeatCount = "repeat", firstRepeat = "first", lastRepeat = "last"
-    // xattr
+    // xattr, setxattr, removexattr
     case name
+    // close of a handle open for writing
+    case writes, written
+    // create, mkdir, mknod, setattr: `mode` is octal text; mknod's `kind`
+    case mode, nodeKind = "kind"
+    // rename, link, symlink
+    case from, to, target
+    // setattr (`size` too); the owner set, not the caller
+    case atime, mtime, ownerUID = "owner_uid", ownerGID = "owner_gid"
+    // fallocate
+    case length
     // header
     case format, start, previousHash = "prev_hash"
     // rotate

@@ -86,7 +86,9 @@ public struct AuditLineEncoder {
         case .event(.unmount): .unmount
         case .event(.open): .open
         case .event(.read): .read
+        case .event(.write): .write
         case .event(.close): .close
+        case .event(.change(let change)): change.eventName
         case .event(.deny): .deny
         case .event(.readdir): .readdir
         case .event(.opendir): .opendir
@@ -142,13 +144,30 @@ public struct AuditLineEncoder {
             buffer.appendDecimal(UInt64(size))
             buffer.appendKey(.bytes)
             buffer.appendDecimal(bytes)
-        case .close(let handle, let reads, let bytes):
+        case .write(let handle, let offset, let size, let bytes):
+            buffer.appendKey(.handle)
+            buffer.appendDecimal(handle)
+            buffer.appendKey(.offset)
+            buffer.appendDecimal(offset)
+            buffer.appendKey(.size)
+            buffer.appendDecimal(UInt64(size))
+            buffer.appendKey(.bytes)
+            buffer.appendDecimal(bytes)
+        case .close(let handle, let reads, let bytes, let written):
             buffer.appendKey(.handle)
             buffer.appendDecimal(handle)
             buffer.appendKey(.reads)
             buffer.appendDecimal(reads)
             buffer.appendKey(.bytes)
             buffer.appendDecimal(bytes)
+            if let written {
+                buffer.appendKey(.writes)
+                buffer.appendDecimal(written.writes)
+                buffer.appendKey(.written)
+                buffer.appendDecimal(written.bytes)
+            }
+        case .change(let change):
+            appendFields(change, to: &buffer)
         case .deny(let op, let rule, let errno):
             appendDeny(op: op, rule: rule, errno: errno, to: &buffer)
         case .readdir(let entries):

@@ -64,9 +64,28 @@ public struct AuditRecord: Decodable, Sendable, Equatable, CustomStringConvertib
     public var repeatCount: UInt64?
     public var firstRepeat: AuditTime?
     public var lastRepeat: AuditTime?
-    // xattr
+    // xattr, setxattr, removexattr
     /// The attribute name, escaped like `path`.
     public var name: String?
+    // close of a handle open for writing
+    public var writes: UInt64?
+    public var written: UInt64?
+    // create, mkdir, mknod, setattr, fallocate
+    /// Octal permission bits as text ("0644"); fallocate's is its mode number.
+    public var mode: String?
+    /// mknod's "fifo", "socket" or "file".
+    public var nodeKind: String?
+    // rename, link, symlink (escaped like `path`)
+    public var from: String?
+    public var to: String?
+    public var target: String?
+    // setattr: RFC 3339 or "now"; the owner set
+    public var atime: String?
+    public var mtime: String?
+    public var ownerUID: UInt32?
+    public var ownerGID: UInt32?
+    // fallocate
+    public var length: UInt64?
     // header
     public var format: UInt64?
     public var start: Bool?

@@ -222,7 +222,12 @@ final class AuditWriter {
             let identity = identity(entry.caller, entry.process)
             if errno == 0 { handles[handle] = HandleOwner(path: entry.path, identity: identity) }
             return (entry.path, identity)
-        case .event(.read(let handle, _, _, _)), .event(.close(let handle, _, _)):
+        case .event(.change(.create(_, let handle))):
+            let identity = identity(entry.caller, entry.process)
+            handles[handle] = HandleOwner(path: entry.path, identity: identity)
+            return (entry.path, identity)
+        case .event(.read(let handle, _, _, _)), .event(.write(let handle, _, _, _)),
+             .event(.close(let handle, _, _, _)):
             let owner = handles[handle]
             if case .event(.close) = entry.kind { handles[handle] = nil }
             let path = entry.path.isEmpty ? owner?.path ?? [] : entry.path
@@ -237,7 +242,7 @@ final class AuditWriter {
             // A new mount starts a new handle space.
             handles.removeAll()
             return (entry.path, entry.caller.map { identity($0, entry.process) } ?? daemon)
-        case .event(.deny), .event(.readdir), .event(.opendir), .event(.xattr), .repeated:
+        case .event(.deny), .event(.readdir), .event(.opendir), .event(.xattr), .event(.change), .repeated:
             return (entry.path, identity(entry.caller, entry.process))
         case .backpressure, .recover, .header, .rotated:
             return (entry.path, daemon)

@@ -6,6 +6,7 @@ struct CategoryHits {
     var secret: Int32 = -1
     var except: Int32 = -1
     var allow: Int32 = -1
+    var write: Int32 = -1
 
     @inline(__always)
     mutating func record(_ rule: Int32, _ category: RuleCategory) {
@@ -18,6 +19,7 @@ struct CategoryHits {
         case .secret: lower(&secret)
         case .except: lower(&except)
         case .allow: lower(&allow)
+        case .write: lower(&write)
         }
     }
 }

@@ -7,4 +7,5 @@ struct CategorySet: OptionSet, Sendable, Hashable {
     static let secret = RuleCategory.secret.bit
     static let except = RuleCategory.except.bit
     static let allow = RuleCategory.allow.bit
+    static let write = RuleCategory.write.bit
 }

@@ -2,7 +2,9 @@ extension Policy {
     /// A deterministic text of every rule, one per line, for a digest that
     /// audit logs can quote to prove which policy was in force.
     ///
-    /// Lines are `allow`, `deny`, `secret <entry>` (a user's entry) or
+    /// Lines are `allow`, `write` (an allow that also grants write: its
+    /// pattern is on an `allow` line too; a policy without grants has none),
+    /// `deny`, `secret <entry>` (a user's entry) or
     /// `builtin-secret <entry>` (matched as `BuiltinMatching` says), `except`,
     /// `hidden <reason> exact|prefix`, each followed by a tab and the pattern
     /// text as written (or the hidden path). Version 2 added `builtin-secret`. Fields are percent-escaped (`%`, control
@@ -11,6 +13,7 @@ extension Policy {
     public var canonicalText: String {
         var lines = ["gatefs-policy 2"]
         for pattern in spec.allow { lines.append("allow\t\(Self.escape(pattern.text))") }
+        for pattern in spec.write { lines.append("write\t\(Self.escape(pattern.text))") }
         for pattern in spec.deny { lines.append("deny\t\(Self.escape(pattern.text))") }
         for entry in spec.secrets {
             for pattern in entry.patterns {

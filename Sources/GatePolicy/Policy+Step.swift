@@ -111,6 +111,7 @@ extension Policy {
         let secret = parent.secretRule >= 0 ? parent.secretRule : hits.secret
         let exceptCovered = parent.exceptCovered || hits.except >= 0
         let allow = parent.allowRule >= 0 ? parent.allowRule : hits.allow
+        let write = parent.writeRule >= 0 ? parent.writeRule : hits.write
         let decision: Decision
         if secret >= 0 && !exceptCovered {
             // Traversable only if both an except and an allow can still be
@@ -121,7 +122,8 @@ extension Policy {
             }
             decision = Decision(visibility: .ancestor, rule: reported[Int(secret)])
         } else if allow >= 0 {
-            decision = Decision(visibility: .visible, rule: reported[Int(allow)])
+            decision = Decision(
+                visibility: .visible, rule: reported[Int(allow)], write: write >= 0 ? reported[Int(write)] : nil)
         } else if isDirectory && below.contains(.allow) {
             decision = Decision(visibility: .ancestor, rule: .notAllowed)
         } else {
@@ -129,10 +131,11 @@ extension Policy {
         }
         guard isDirectory else { return (decision, nil) }
         let relevant = Self.relevantCategories(
-            secret: secret, exceptCovered: exceptCovered, allow: allow, hasSecrets: hasSecrets)
+            secret: secret, exceptCovered: exceptCovered, allow: allow, write: write, hasSecrets: hasSecrets)
         let nodes = next.makeArray(reusing: parent.nodes, keeping: relevant, automaton)
         let cursor = PolicyCursor(
-            nodes: nodes, hideRule: -1, secretRule: secret, allowRule: allow, exceptCovered: exceptCovered)
+            nodes: nodes, hideRule: -1, secretRule: secret, allowRule: allow, writeRule: write,
+            exceptCovered: exceptCovered)
         return (decision, cursor)
     }
 }

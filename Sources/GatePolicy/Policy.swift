@@ -8,7 +8,8 @@
 ///    does → hidden, except that a directory below which an except pattern
 ///    and an allow pattern could still match is an `.ancestor` (so `.ssh`
 ///    can be walked to reach an excepted `.ssh/known_hosts`);
-/// 4. an allow pattern covers it → visible;
+/// 4. an allow pattern covers it → visible, and writable if a write grant
+///    (an allow with `write`) covers it too;
 /// 5. a directory below which an allow pattern could match → ancestor;
 /// 6. otherwise hidden, not allowed.
 ///
@@ -46,17 +47,21 @@ public struct Policy: Sendable {
         let hideRule = hits.hidden >= 0 ? hits.hidden : hits.deny
         let secretLive = hits.secret >= 0 && hits.except < 0
         let fullyVisible = hideRule < 0 && !secretLive && hits.allow >= 0
-        self.rootDecision = Decision(visibility: fullyVisible ? .visible : .ancestor, rule: .root)
+        self.rootDecision = Decision(
+            visibility: fullyVisible ? .visible : .ancestor, rule: .root,
+            write: fullyVisible && hits.write >= 0 ? reported[Int(hits.write)] : nil)
         let exceptCovered = hits.except >= 0
         let relevant = Self.relevantCategories(
-            secret: hits.secret, exceptCovered: exceptCovered, allow: hits.allow, hasSecrets: hasSecrets)
+            secret: hits.secret, exceptCovered: exceptCovered, allow: hits.allow, write: hits.write,
+            hasSecrets: hasSecrets)
         self.root = PolicyCursor(
             nodes: automaton.rootSet.filter { !automaton.nodes[Int($0)].categoriesBelow.isDisjoint(with: relevant) },
-            hideRule: hideRule, secretRule: hits.secret, allowRule: hits.allow, exceptCovered: exceptCovered)
+            hideRule: hideRule, secretRule: hits.secret, allowRule: hits.allow, writeRule: hits.write,
+            exceptCovered: exceptCovered)
     }
 
     /// allow + deny + secret patterns + except patterns; internal hidden
-    /// paths are not counted.
+    /// paths are not counted, nor write grants (each is an allow too).
     public var ruleCount: Int {
         spec.allow.count + spec.deny.count + spec.secrets.reduce(0) { $0 + $1.patterns.count }
             + spec.secretExcept.count
@@ -89,6 +94,10 @@ public struct Policy: Sendable {
             rules.append(.init(segments: pattern.segments, category: .allow, folded: false))
             reported.append(.allow(pattern.text))
         }
+        for pattern in spec.write {
+            rules.append(.init(segments: pattern.segments, category: .write, folded: false))
+            reported.append(.write(pattern.text))
+        }
         return (rules, reported)
     }
 
@@ -117,13 +126,16 @@ public struct Policy: Sendable {
 
     /// Categories whose rules can still change a decision below a directory
     /// in this state. Hidden paths and denies always can.
-    static func relevantCategories(secret: Int32, exceptCovered: Bool, allow: Int32, hasSecrets: Bool) -> CategorySet {
+    static func relevantCategories(
+        secret: Int32, exceptCovered: Bool, allow: Int32, write: Int32, hasSecrets: Bool
+    ) -> CategorySet {
         var set: CategorySet = [.hidden, .deny]
         if !exceptCovered && hasSecrets {
             set.insert(.except)
             if secret < 0 { set.insert(.secret) }
         }
         if allow < 0 { set.insert(.allow) }
+        if write < 0 { set.insert(.write) }
         return set
     }
 }

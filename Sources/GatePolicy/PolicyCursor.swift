@@ -1,7 +1,7 @@
 /// The state of matching at one shown directory; opaque to callers.
 ///
 /// Keep one per directory inode and pass it to `Policy.step` for each child.
-/// It is small: four integers and a short array of automaton nodes, which
+/// It is small: five integers and a short array of automaton nodes, which
 /// is shared (not copied) with the parent whenever the live set is unchanged,
 /// as it is almost everywhere below an allowed directory.
 public struct PolicyCursor: Sendable {
@@ -17,6 +17,8 @@ public struct PolicyCursor: Sendable {
     var secretRule: Int32
     /// The allow rule covering this directory, or -1.
     var allowRule: Int32
+    /// The write grant covering this directory, or -1.
+    var writeRule: Int32
     /// An except pattern covers this directory: secrets no longer apply.
     var exceptCovered: Bool
 }

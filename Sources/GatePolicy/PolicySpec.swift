@@ -4,6 +4,9 @@
 /// the compiled `Policy` so the CLI can print and digest what is in force.
 public struct PolicySpec: Sendable {
     public var allow: [Pattern]
+    /// The allow patterns that also grant write (`write = true`,
+    /// `--allow-write`). Each is in `allow` too: a grant shows what it covers.
+    public var write: [Pattern]
     public var deny: [Pattern]
     /// The secret-store list, already filtered by `builtin = false` and by
     /// entry names listed under `except`.
@@ -14,10 +17,11 @@ public struct PolicySpec: Sendable {
     public var hidden: [HiddenPath]
 
     public init(
-        allow: [Pattern] = [], deny: [Pattern] = [], secrets: [SecretEntry] = [],
+        allow: [Pattern] = [], write: [Pattern] = [], deny: [Pattern] = [], secrets: [SecretEntry] = [],
         secretExcept: [Pattern] = [], hidden: [HiddenPath] = []
     ) {
         self.allow = allow
+        self.write = write
         self.deny = deny
         self.secrets = secrets
         self.secretExcept = secretExcept

@@ -2,6 +2,8 @@
 public enum Rule: Sendable, Hashable, CustomStringConvertible {
     /// An allow pattern, by its text as written.
     case allow(String)
+    /// An allow pattern that grants write, by its text as written.
+    case write(String)
     /// A deny pattern, by its text as written.
     case deny(String)
     /// A secret-list entry, by its name.
@@ -16,6 +18,7 @@ public enum Rule: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .allow(let text): "allow:\(text)"
+        case .write(let text): "write:\(text)"
         case .deny(let text): "deny:\(text)"
         case .secret(let name): "secret:\(name)"
         case .notAllowed: "not-allowed"
