@@ -9,7 +9,7 @@ import SystemPackage
 /// outside a write grant (and, without any grant, the kernel mount is `ro`
 /// and refuses them before they get here).
 extension LowLevelOps {
-    /// create, write, fallocate, fsync, fsyncdir, flush, copy_file_range.
+    /// create, write, fallocate, fsync, fsyncdir, copy_file_range.
     static func installFileWriteOps(_ ops: inout fuse_lowlevel_ops) {
         ops.create = { req, parent, cname, mode, fi in
             Reply.answer(req) { r throws(Errno) in
@@ -48,8 +48,10 @@ extension LowLevelOps {
                 return .ok
             }
         }
-        // Writes go straight to the source, so a close has nothing to flush.
-        ops.flush = { req, _, _ in Reply.answer(req) { _ throws(Errno) in .ok } }
+        // No flush op: writes go straight to the source, so a close has
+        // nothing to flush. libfuse answers the first FLUSH with ENOSYS, which
+        // the kernel takes as success and then stops sending, so close(2)
+        // costs no extra round trip, for readers either.
         // ENOSYS makes the kernel copy through read and write requests,
         // each of which the audit log records; EROFS would fail cp(1).
         ops.copy_file_range = { req, _, _, _, _, _, _, _, _ in
