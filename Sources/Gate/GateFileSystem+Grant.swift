@@ -12,9 +12,6 @@ struct WriteTarget {
     let name: [UInt8]
     let decision: Decision
 
-    var judged: JudgedDirectory {
-        JudgedDirectory(identity: parent.identity, mountID: parent.mountID, cursor: parent.cursor!, fd: dir)
-    }
 }
 
 extension GateFileSystem {
@@ -80,11 +77,18 @@ extension GateFileSystem {
         try requireWritable(decision(of: ino, rec), op: op, path: { table.path(of: ino) }, caller: caller)
     }
 
+    /// What an existing name at `target` is, decided as lookup decides it
+    /// (so a symlink leading out of the view is hidden, too).
+    func classify(_ target: WriteTarget) throws(Errno) -> Classification {
+        try classify(target.name, in: target.parentIno, parent: target.parent, parentFD: target.dir)
+    }
+
     /// When a name to be created already exists (EEXIST): a name the view
-    /// hides by identity (a hard link to a secret, another mount) answers
-    /// like any hidden name, EACCES, so creating never tells it apart.
+    /// hides by identity (a hard link to a secret, another mount, a symlink
+    /// leading out) answers like any hidden name, EACCES, so creating never
+    /// tells it apart.
     func existingNameRefusal(_ target: WriteTarget, op: String, caller: Caller?) throws(Errno) -> FileStat {
-        switch try judge(target.name, in: target.judged) {
+        switch try classify(target) {
         case .shown(let st, _): return st
         case .missing: throw Errno.fileExists   // removed again since: the caller saw it exist
         case .hidden(let rule, _): throw refusal(op: op, rule: rule, path: path(target.parentIno, target.name), caller: caller)

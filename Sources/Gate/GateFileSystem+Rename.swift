@@ -18,12 +18,9 @@ extension GateFileSystem {
         _ parentIno: InodeNumber, _ name: [UInt8], to newParentIno: InodeNumber, _ newName: [UInt8],
         mode: Sys.RenameMode, caller: Caller?
     ) throws(Errno) {
-        guard let fromParent = table.record(parentIno), let fromCursor = fromParent.cursor else {
-            throw Errno.noSuchFileOrDirectory
-        }
-        let fromDir = JudgedDirectory(
-            identity: fromParent.identity, mountID: fromParent.mountID, cursor: fromCursor, fd: try directoryFD(parentIno))
-        guard case .shown(let source, _) = try judge(name, in: fromDir) else { throw Errno.noSuchFileOrDirectory }
+        guard let fromParent = table.record(parentIno), fromParent.cursor != nil else { throw Errno.noSuchFileOrDirectory }
+        let shown = try classify(name, in: parentIno, parent: fromParent, parentFD: try directoryFD(parentIno))
+        guard case .shown(let source, _) = shown else { throw Errno.noSuchFileOrDirectory }
         let sourceIsDirectory = source.kind == .directory
         let from = try writeTarget(parentIno, name, isDirectory: sourceIsDirectory, op: "rename", caller: caller)
         let to = try writeTarget(newParentIno, newName, isDirectory: sourceIsDirectory, op: "rename", caller: caller)
@@ -52,7 +49,7 @@ extension GateFileSystem {
     /// What the destination name holds now: nil when missing, its attributes
     /// when shown; refused when the view hides it by identity.
     private func destination(_ to: WriteTarget, op: String, caller: Caller?) throws(Errno) -> FileStat? {
-        switch try judge(to.name, in: to.judged) {
+        switch try classify(to) {
         case .missing: return nil
         case .shown(let st, _): return st
         case .hidden(let rule, _): throw refusal(op: op, rule: rule, path: path(to.parentIno, to.name), caller: caller)

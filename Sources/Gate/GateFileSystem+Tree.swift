@@ -92,7 +92,7 @@ extension GateFileSystem {
     private func remove(_ parentIno: InodeNumber, _ name: [UInt8], directory: Bool, caller: Caller?) throws(Errno) {
         let op = directory ? "rmdir" : "unlink"
         let target = try writeTarget(parentIno, name, isDirectory: directory, op: op, caller: caller)
-        guard case .shown(let st, _) = try judge(name, in: target.judged) else { throw Errno.noSuchFileOrDirectory }
+        guard case .shown(let st, _) = try classify(target) else { throw Errno.noSuchFileOrDirectory }
         if directory != (st.kind == .directory) { throw directory ? Errno.notDirectory : Errno.isDirectory }
         try Sys.remove(in: target.dir.descriptor, name, directory: directory)
         audit?.record(.change(directory ? .rmdir : .unlink), path: path(parentIno, name), caller: caller)

@@ -68,6 +68,30 @@ import Testing
         #expect(try text(t, "projects/demo/" + name) == "SECRET\n")
     }
 
+    /// A name hidden by what it is, not by its name: a symlink leading out
+    /// of the view, a hard link to a secret. Creating over one is refused
+    /// like a hidden name (EACCES), never EEXIST, and it is left as it was.
+    @Test func namesHiddenByIdentityAreRefusedLikeHiddenNames() throws {
+        let t = try SourceTree()
+        try t.file(".ssh/id_ed25519", "SECRET-KEY\n")
+        try t.symlink("projects/demo/escape", to: "../../.ssh/id_ed25519")
+        try t.hardLink("projects/demo/linked", to: ".ssh/id_ed25519")
+        let h = try granted(t)
+        for name in ["escape", "linked"] {
+            #expect(h.lookup("projects/demo/" + name) == .negative(timeout: h.gate.negativeTimeout))
+            #expect(h.create("projects/demo", name).errno == EACCES, "\(name)")
+            #expect(h.create("projects/demo", name, flags: O_WRONLY | O_CREAT | O_EXCL).errno == EACCES, "\(name)")
+            #expect(h.mkdir("projects/demo", name).errno == EACCES, "\(name)")
+            #expect(h.symlink("projects/demo", name, to: "x").errno == EACCES, "\(name)")
+        }
+        try t.file("projects/demo/a.txt", "a\n")
+        #expect(h.rename("projects/demo", "a.txt", to: "projects/demo", "linked").errno == EACCES)
+        #expect(h.rename("projects/demo", "a.txt", to: "projects/demo", "escape").errno == EACCES)
+        #expect(try text(t, ".ssh/id_ed25519") == "SECRET-KEY\n")
+        #expect(try text(t, "projects/demo/linked") == "SECRET-KEY\n")
+        #expect(try t.lstat("projects/demo/escape").st_mode & 0o170000 == 0o120000)
+    }
+
     @Test func renameRefusesHiddenAndReadOnlyDestinations() throws {
         let t = try SourceTree()
         try t.file("projects/demo/a.txt", "a\n")
