@@ -17,6 +17,7 @@ final class ContainerWriteTests: MountTestCase {
         set -eu
         cd /workspace/projects/demo
         git init -q -b main .
+        printf 'private.txt\n' > .gitignore
         git add -A
         git commit -q -m 'import'
         sed -i 's/may read/may edit/' README.md
@@ -68,7 +69,7 @@ final class ContainerWriteTests: MountTestCase {
         let snapshot = try TreeSnapshot(of: project)
         let notTheAgents = snapshot.nodes.filter { $0.key != "private.txt" && $0.key != ".env" && ($0.value.uid != 1000 || $0.value.gid != 1000) }
         XCTAssertEqual(notTheAgents.keys.sorted(), [], "files in the project that do not belong to 1000:1000")
-        for path in [".git", ".git/HEAD", ".git/index", "src/added.py", "docs", "docs/notes.md"] {
+        for path in [".git", ".git/HEAD", ".git/index", ".gitignore", "src/added.py", "docs", "docs/notes.md"] {
             XCTAssertNotNil(snapshot.nodes[path], "\(path) is missing on the host")
         }
         XCTAssertEqual(Posix.readFile(project + "/.env"), envBefore, "the hidden .env changed")

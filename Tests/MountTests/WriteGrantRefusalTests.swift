@@ -106,8 +106,10 @@ final class WriteGrantRefusalTests: MountTestCase {
         // Out of the grant: into a read-only visible directory, or a hidden place.
         assertErrno(EROFS, "rename a.txt into docs") { rename(d + "/a.txt", v + "/docs/a.txt") }
         assertErrno(EROFS, "rename sub into docs") { rename(d + "/sub", v + "/docs/sub") }
-        assertErrno(EROFS, "rename a.txt to the root") { rename(d + "/a.txt", v + "/a.txt") }
-        assertWriteDenied(fx, ["docs/a.txt", "projects/demo/a.txt"], errno: "EROFS")
+        assertWriteDenied(fx, ["docs/a.txt", "projects/demo/a.txt"], errno: "EROFS", rule: "read-only")
+        // The root only leads to allowed paths: a new name there is outside the view.
+        assertErrno(EACCES, "rename a.txt to the root") { rename(d + "/a.txt", v + "/a.txt") }
+        assertWriteDenied(fx, ["a.txt", "projects/demo/a.txt"], errno: "EACCES", rule: "not-allowed")
         assertErrno(ENOENT, "rename into .ssh/") { rename(d + "/a.txt", v + "/.ssh/a.txt") }
         assertErrno(ENOENT, "rename into a directory that does not exist") { rename(d + "/a.txt", v + "/.nothing/a.txt") }
         let ontoStore = Posix.failure { rename(d + "/sub", v + "/.ssh") }
@@ -149,8 +151,6 @@ final class WriteGrantRefusalTests: MountTestCase {
         assertErrno(EROFS, "open O_RDWR|O_TRUNC", closingResult: true) { open(readme, O_RDWR | O_TRUNC | O_CLOEXEC) }
         assertErrno(EROFS, "create in docs", closingResult: true) { open(v + "/docs/new.md", O_WRONLY | O_CREAT | O_CLOEXEC, 0o644) }
         assertErrno(EROFS, "mkdir in docs") { mkdir(v + "/docs/dir", 0o755) }
-        assertErrno(EROFS, "mkdir at the root") { mkdir(v + "/newdir", 0o755) }
-        assertErrno(EROFS, "create in projects", closingResult: true) { open(v + "/projects/new", O_WRONLY | O_CREAT | O_CLOEXEC, 0o644) }
         assertErrno(EROFS, "unlink") { unlink(readme) }
         assertErrno(EROFS, "rmdir docs") { rmdir(v + "/docs") }
         assertErrno(EROFS, "chmod") { chmod(readme, 0o600) }
@@ -159,9 +159,15 @@ final class WriteGrantRefusalTests: MountTestCase {
         assertErrno(EROFS, "setxattr user.*") { Xattr.set(readme, "user.x", "y") }
         assertErrno(EROFS, "rename within docs") { rename(readme, v + "/docs/moved.md") }
         assertErrno(EROFS, "rename docs into the grant") { rename(readme, v + "/projects/demo/readme.md") }
-        for path in ["docs/readme.md", "docs/new.md", "docs/dir", "newdir", "projects/new"] {
+        for path in ["docs/readme.md", "docs/new.md", "docs/dir"] {
             assertWriteDenied(fx, [path], errno: "EROFS", rule: "read-only")
         }
+        // Directories shown only because they lead to allowed paths: a new
+        // name in them is outside the view, refused like any hidden name.
+        assertErrno(EACCES, "mkdir at the root") { mkdir(v + "/newdir", 0o755) }
+        assertErrno(EACCES, "create in projects", closingResult: true) { open(v + "/projects/new", O_WRONLY | O_CREAT | O_CLOEXEC, 0o644) }
+        assertWriteDenied(fx, ["newdir"], errno: "EACCES", rule: "not-allowed")
+        assertWriteDenied(fx, ["projects/new"], errno: "EACCES", rule: "not-allowed")
         XCTAssertEqual(try TreeSnapshot(of: fx.source).differences(from: before), [], "the source changed")
     }
 

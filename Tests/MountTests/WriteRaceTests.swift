@@ -32,6 +32,14 @@ final class WriteRaceTests: EscapeTestCase {
         defer { close(demo) }
         let view = fx.mountpoint + "/projects/demo/sub"
         let landed = Landed()
+        // The kernel keeps the name `sub` bound to the directory for the entry
+        // timeout, so every write below reaches the daemon as an op on that
+        // directory's inode, which the daemon must re-open by name from its
+        // parent while the host swaps that name. (Looked up first during a
+        // swap, `sub` would be the hidden link: a negative entry, and every
+        // write would fail in the kernel without a race.)
+        try Data("warm\n".utf8).write(to: URL(fileURLWithPath: view + "/warm"))
+        landed.names.withLock { $0["warm"] = Array("warm\n".utf8) }
 
         let state = race(seconds: Self.raceSeconds(4), swappers: [{ s in
             Self.exchangePairs(at: demo, "sub", "swap", state: s)

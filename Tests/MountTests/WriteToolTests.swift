@@ -100,7 +100,11 @@ final class WriteToolTests: MountTestCase {
         XCTAssertTrue(runs.view.result.stdout.contains("./tar-out/sub/run.sh regular file 750 1000:1000 19 1000000000\n"),
                       "tar x kept mode, owner and mtime:\n\(runs.view.result.stdout)")
         XCTAssertTrue(runs.view.result.stdout.contains("in/a.txt b'kept'\n"), "the user.* xattr:\n\(runs.view.result.stdout)")
-        XCTAssertEqual(WriteGrant.denies(fx.log), [], "the tools ran into a refusal")
+        // cp -a and sed -i copy ACLs with setxattr(system.posix_acl_*), which
+        // the view refuses (EOPNOTSUPP, README "Write grants"); both carry on,
+        // as the equal trees show. Nothing else may be refused.
+        let others = WriteGrant.denies(fx.log).filter { !$0.hasSuffix(" xattr-namespace EOPNOTSUPP") }
+        XCTAssertEqual(others, [], "the tools ran into a refusal")
     }
 
     /// An editor's save: write a temp file, fsync it, give it the
