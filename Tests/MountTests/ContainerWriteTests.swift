@@ -57,13 +57,12 @@ final class ContainerWriteTests: MountTestCase {
         let id = try PodmanRuntime.containerID(cidfile)
 
         // On the host: the commits are there, git is happy with them, and the files are 1000's.
-        let log = try fx.run(["/usr/bin/git", "-C", project, "log", "--format=%an %s"],
-                             environment: ["GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_COUNT": "1",
-                                           "GIT_CONFIG_KEY_0": "safe.directory", "GIT_CONFIG_VALUE_0": project])
+        // Root reads a repository owned by 1000 only with safe.directory.
+        let hostGit = ["GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_COUNT": "1",
+                       "GIT_CONFIG_KEY_0": "safe.directory", "GIT_CONFIG_VALUE_0": project]
+        let log = try fx.run(["/usr/bin/git", "-C", project, "log", "--format=%an %s"], environment: hostGit)
         XCTAssertEqual(log.stdout, "Agent edit in the container\nAgent import\n", "\(log)")
-        let fsck = try fx.run(["/usr/bin/git", "-C", project, "fsck", "--strict", "--no-progress"],
-                              environment: ["GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_COUNT": "1",
-                                            "GIT_CONFIG_KEY_0": "safe.directory", "GIT_CONFIG_VALUE_0": project])
+        let fsck = try fx.run(["/usr/bin/git", "-C", project, "fsck", "--strict", "--no-progress"], environment: hostGit)
         XCTAssertEqual(fsck.exitCode, 0, "\(fsck)")
         XCTAssertEqual(Posix.readFile(project + "/README.md"), .success(Array(AgentHome.readme.replacingOccurrences(of: "may read", with: "may edit").utf8)))
         let snapshot = try TreeSnapshot(of: project)
