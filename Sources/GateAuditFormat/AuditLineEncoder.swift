@@ -131,18 +131,7 @@ public struct AuditLineEncoder {
             buffer.appendKey(.bytes)
             buffer.appendDecimal(bytes)
         case .close(let handle, let reads, let bytes, let written):
-            buffer.appendKey(.handle)
-            buffer.appendDecimal(handle)
-            buffer.appendKey(.reads)
-            buffer.appendDecimal(reads)
-            buffer.appendKey(.bytes)
-            buffer.appendDecimal(bytes)
-            if let written {
-                buffer.appendKey(.writes)
-                buffer.appendDecimal(written.writes)
-                buffer.appendKey(.written)
-                buffer.appendDecimal(written.bytes)
-            }
+            appendClose(handle: handle, reads: reads, bytes: bytes, written: written, to: &buffer)
         case .change(let change):
             appendFields(change, to: &buffer)
         case .deny(let op, let rule, let errno):
@@ -188,6 +177,23 @@ public struct AuditLineEncoder {
             JSONText.appendString(text, to: &buffer)
         }
         buffer.append(UInt8(ascii: "]"))
+    }
+
+    private static func appendClose(
+        handle: UInt64, reads: UInt64, bytes: UInt64, written: WriteTotals?, to buffer: inout [UInt8]
+    ) {
+        buffer.appendKey(.handle)
+        buffer.appendDecimal(handle)
+        buffer.appendKey(.reads)
+        buffer.appendDecimal(reads)
+        buffer.appendKey(.bytes)
+        buffer.appendDecimal(bytes)
+        if let written {
+            buffer.appendKey(.writes)
+            buffer.appendDecimal(written.writes)
+            buffer.appendKey(.written)
+            buffer.appendDecimal(written.bytes)
+        }
     }
 
     private static func appendDeny(op: String, rule: String, errno: Int32, to buffer: inout [UInt8]) {
