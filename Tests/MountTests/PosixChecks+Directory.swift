@@ -15,11 +15,17 @@ extension PosixChecks {
             p.withUmask(0) { p.call("mkdir 03777", Glibc.mkdir(p["d"], 0o3777)) }
             p.stat("d")
         },
-        .init("mkdir/parent-nlink-increments") { p in
+        .init("mkdir/parent-lists-new-subdirectories") { p in
             p.directory("d")
             p.call("mkdir d/e", Glibc.mkdir(p["d/e"], 0o755))
             p.call("mkdir d/f", Glibc.mkdir(p["d/f"], 0o755))
-            p.stat("d")
+            p.listing("d")
+        },
+        .init("mkdir/directory-link-count-reported-as-1", refusal: ["mkdir d: ok", "mkdir d/e: ok", "nlink d: 1", "nlink d/e: 1"]) { p in
+            p.call("mkdir d", Glibc.mkdir(p["d"], 0o755))
+            p.call("mkdir d/e", Glibc.mkdir(p["d/e"], 0o755))
+            p.linkCount("d")
+            p.linkCount("d/e")
         },
         .init("mkdir/updates-parent-ctime-mtime") { p in
             p.directory("d")
@@ -82,11 +88,11 @@ extension PosixChecks {
             p.stat("d")
             p.listing()
         },
-        .init("rmdir/parent-nlink-decrements") { p in
+        .init("rmdir/parent-listing-shrinks") { p in
             p.directory("d")
             p.directory("d/e")
             p.call("rmdir", Glibc.rmdir(p["d/e"]))
-            p.stat("d")
+            p.listing("d")
         },
         .init("rmdir/updates-parent-ctime-mtime") { p in
             p.directory("d")

@@ -6,6 +6,20 @@ extension PosixChecks {
             p.call("symlink", Glibc.symlink("some/where", p["l"]))
             p.readlink("l")
         },
+        .init("symlink/readlink-roundtrip-non-normal-target") { p in
+            p.directory("d")
+            p.directory("e")
+            p.file("e/f", "F")
+            p.call("symlink", Glibc.symlink("../d/../e/./f", p["d/l"]))
+            p.readlink("d/l")
+            p.stat("d/l")
+        },
+        .init("symlink/readlink-of-link-to-link-is-the-first-target") { p in
+            p.file("f", "F")
+            p.call("symlink m", Glibc.symlink("f", p["m"]))
+            p.call("symlink l", Glibc.symlink("m", p["l"]))
+            p.readlink("l")
+        },
         .init("symlink/lstat-type-mode-size") { p in
             p.call("symlink", Glibc.symlink("abcdef", p["l"]))
             p.stat("l")
@@ -78,6 +92,13 @@ extension PosixChecks {
             p.call("symlink", Glibc.symlink("l", p["l"]))
             p.stat("l", follow: true)
             p.open("l", O_WRONLY | O_CREAT, 0o644)
+        },
+        .init("symlink/ELOOP-two-links-pointing-at-each-other") { p in
+            p.call("symlink a", Glibc.symlink("b", p["a"]))
+            p.call("symlink b", Glibc.symlink("a", p["b"]))
+            p.listing()
+            p.stat("a")
+            p.stat("a", follow: true)
         },
         .init("symlink/nonroot-owner-is-caller") { p in
             p.call("chmod dir", chmod(p.root, 0o777))

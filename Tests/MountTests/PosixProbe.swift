@@ -114,11 +114,22 @@ final class PosixProbe {
         let type = st.st_mode & S_IFMT
         let letter = [S_IFREG: "reg", S_IFDIR: "dir", S_IFLNK: "lnk", S_IFIFO: "fifo", S_IFSOCK: "sock",
                       S_IFCHR: "chr", S_IFBLK: "blk"][type] ?? "type?"
-        var text = "\(letter) \(String(st.st_mode & 0o7777, radix: 8)) nlink=\(st.st_nlink) uid=\(st.st_uid) gid=\(st.st_gid)"
-        // A directory's size is the filesystem's business; a file's or a link's is not.
+        var text = "\(letter) \(String(st.st_mode & 0o7777, radix: 8))"
+        // A directory's size is the filesystem's business, and its link count
+        // is 1 in the view by design (SECURITY.md: the source's count would
+        // tell how many hidden subdirectories there are; its own check says so).
+        if type != S_IFDIR { text += " nlink=\(st.st_nlink)" }
+        text += " uid=\(st.st_uid) gid=\(st.st_gid)"
         if type != S_IFDIR { text += " size=\(st.st_size)" }
         if type == S_IFCHR || type == S_IFBLK { text += " rdev=\(st.st_rdev)" }
         return text
+    }
+
+    /// The link count alone, for the check that pins a directory's.
+    func linkCount(_ relative: String) {
+        var st = Glibc.stat()
+        guard lstat(self[relative], &st) == 0 else { return note("nlink \(relative): \(Posix.name(errno))") }
+        note("nlink \(relative): \(st.st_nlink)")
     }
 
     /// The bytes of a file (read with open/read, so a failure keeps its errno).
