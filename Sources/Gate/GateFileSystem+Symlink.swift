@@ -109,21 +109,25 @@ extension GateFileSystem {
 
     /// The link's target, rewritten as the shortest relative path from the
     /// link's directory to its canonical target, so the kernel resolves it
-    /// through visible directories of the view only.
+    /// through visible directories of the view only. Inside a write grant
+    /// the target is returned as written, once it has resolved the same way:
+    /// git, cp and rsync copy links by their text, and a rewritten one would
+    /// be a change (`./x` read back as `x`).
     public func readlink(_ ino: InodeNumber, caller: Caller?) throws(Errno) -> [UInt8] {
         guard let rec = table.record(ino), rec.kind == .symlink else { throw Errno.invalidArgument }
         let parentFD = try directoryFD(rec.parent)
         _ = try restat(rec, in: parentFD)
         let raw = try Sys.readlink(in: parentFD.descriptor, rec.name)
         let target: [[UInt8]]
+        let granted = table.record(rec.parent)?.cursor.map { linkMayDangle(rec.name, in: $0) } ?? false
         do {
-            let dangles = table.record(rec.parent)?.cursor.map { linkMayDangle(rec.name, in: $0) } ?? false
-            target = try resolveLink(raw, from: rec.parent, allowMissing: dangles)
+            target = try resolveLink(raw, from: rec.parent, allowMissing: granted)
         } catch {
             // The target changed since lookup and now escapes the view.
             recordDeny(op: "readlink", rule: "symlink-escape", path: table.path(of: ino), caller: caller)
             throw Errno.noSuchFileOrDirectory
         }
+        if granted { return raw }
         let from = table.segments(of: rec.parent)
         var common = 0
         while common < from.count, common < target.count, from[common] == target[common] { common += 1 }
