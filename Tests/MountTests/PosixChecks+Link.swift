@@ -55,22 +55,10 @@ extension PosixChecks {
             p.call("link", Glibc.link(p["missing"], p["g"]))
             p.stat("g")
         },
-        .init("link/ENOENT-target-parent-missing") { p in
-            p.file("f")
-            p.call("link", Glibc.link(p["f"], p["missing/g"]))
-        },
         .init("link/EPERM-directory") { p in
             p.directory("d")
             p.call("link", Glibc.link(p["d"], p["e"]))
             p.stat("d")
-        },
-        .init("link/ENOTDIR-parent-is-file") { p in
-            p.file("f")
-            p.call("link", Glibc.link(p["f"], p["f/g"]))
-        },
-        .init("link/ENAMETOOLONG") { p in
-            p.file("f")
-            p.call("link", Glibc.link(p["f"], p[PosixCheck.longName]))
         },
         .init("link/of-symlink-links-the-symlink") { p in
             p.file("f")
@@ -161,20 +149,10 @@ extension PosixChecks {
             p.call("unlink", Glibc.unlink(p["d"]))
             p.stat("d")
         },
-        .init("unlink/ENOENT") { p in
-            p.call("unlink", Glibc.unlink(p["missing"]))
-        },
-        .init("unlink/ENOTDIR-parent-is-file") { p in
-            p.file("f")
-            p.call("unlink", Glibc.unlink(p["f/g"]))
-        },
         .init("unlink/ENOTDIR-trailing-slash-on-file") { p in
             p.file("f")
             p.call("unlink f/", Glibc.unlink(p["f"] + "/"))
             p.stat("f")
-        },
-        .init("unlink/ENAMETOOLONG") { p in
-            p.call("unlink", Glibc.unlink(p[PosixCheck.longName]))
         },
         .init("unlink/EACCES-nonroot-unwritable-dir") { p in
             p.file("f")

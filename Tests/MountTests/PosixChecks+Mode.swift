@@ -58,16 +58,6 @@ extension PosixChecks {
             p.call("chmod 0600", Glibc.chmod(p["p"], 0o600))
             p.stat("p")
         },
-        .init("chmod/ENOENT") { p in
-            p.call("chmod", Glibc.chmod(p["missing"], 0o600))
-        },
-        .init("chmod/ENOTDIR-parent-is-file") { p in
-            p.file("f")
-            p.call("chmod", Glibc.chmod(p["f/g"], 0o600))
-        },
-        .init("chmod/ENAMETOOLONG") { p in
-            p.call("chmod", Glibc.chmod(p[PosixCheck.longName], 0o600))
-        },
         .init("chmod/EPERM-nonroot-not-owner") { p in
             p.file("f")
             p.asUser { p.call("chmod as 1000", Glibc.chmod(p["f"], 0o666)) }
@@ -158,13 +148,6 @@ extension PosixChecks {
             p.file("f", mode: 0o755)
             p.call("chown", Glibc.chown(p["f"], 1234, 1234))
             p.stat("f")
-        },
-        .init("chown/ENOENT") { p in
-            p.call("chown", Glibc.chown(p["missing"], 1, 1))
-        },
-        .init("chown/ENOTDIR-parent-is-file") { p in
-            p.file("f")
-            p.call("chown", Glibc.chown(p["f/g"], 1, 1))
         },
         .init("chown/EPERM-nonroot-gives-away") { p in
             p.file("f")

@@ -38,9 +38,6 @@ extension PosixChecks {
             p.stat("f")
             p.stat("l")
         },
-        .init("truncate/ENOENT") { p in
-            p.call("truncate", Glibc.truncate(p["missing"], 0))
-        },
         .init("truncate/EISDIR") { p in
             p.directory("d")
             p.call("truncate", Glibc.truncate(p["d"], 0))
@@ -49,13 +46,6 @@ extension PosixChecks {
             p.file("f", "x")
             p.call("truncate -1", Glibc.truncate(p["f"], -1))
             p.stat("f")
-        },
-        .init("truncate/ENOTDIR-parent-is-file") { p in
-            p.file("f")
-            p.call("truncate", Glibc.truncate(p["f/g"], 0))
-        },
-        .init("truncate/ENAMETOOLONG") { p in
-            p.call("truncate", Glibc.truncate(p[PosixCheck.longName], 0))
         },
         .init("truncate/EACCES-nonroot-without-write-permission") { p in
             p.file("f", "x", mode: 0o644)

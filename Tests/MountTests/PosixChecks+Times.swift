@@ -81,9 +81,6 @@ extension PosixChecks {
             p.call("futimens", futimens(fd, &ts))
             p.times("f")
         },
-        .init("utimensat/ENOENT") { p in
-            p.call("utimensat", utimens(p["missing"], (1, 0), (1, 0)))
-        },
         .init("utimensat/EINVAL-nanoseconds-out-of-range") { p in
             p.file("f")
             p.call("utimensat", utimens(p["f"], (1, 1_000_000_000), (1, 0)))

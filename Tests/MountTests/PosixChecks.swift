@@ -8,7 +8,44 @@ enum PosixChecks {
     static var all: [PosixCheck] {
         openChecks + chmodChecks + chownChecks + utimensatChecks + truncateChecks + ftruncateChecks
             + fallocateChecks + linkChecks + unlinkChecks + mkdirChecks + rmdirChecks + mkfifoChecks
-            + mknodChecks + symlinkChecks + renameChecks
+            + mknodChecks + symlinkChecks + renameChecks + pathErrorChecks
+    }
+
+    /// Every call that takes a path, on the three ways a path itself is
+    /// wrong: a missing parent, a parent that is a file, a name over NAME_MAX.
+    static let pathErrorChecks: [PosixCheck] = [
+        pathErrors("chmod") { Glibc.chmod($0, 0o600) },
+        pathErrors("chown") { Glibc.chown($0, 1, 1) },
+        pathErrors("truncate") { Glibc.truncate($0, 0) },
+        pathErrors("link") { Glibc.link($1, $0) },
+        pathErrors("unlink") { Glibc.unlink($0) },
+        pathErrors("mkdir") { Glibc.mkdir($0, 0o755) },
+        pathErrors("rmdir") { Glibc.rmdir($0) },
+        pathErrors("mkfifo") { Glibc.mkfifo($0, 0o644) },
+        pathErrors("mknod") { Glibc.mknod($0, S_IFIFO | 0o600, 0) },
+        pathErrors("symlink") { Glibc.symlink("target", $0) },
+        pathErrors("utimensat") { utimens($0, (1, 0), (1, 0)) },
+        pathErrors("open") { Glibc.open($0, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644) },
+        pathErrors("rename") { Glibc.rename($1, $0) },
+    ].flatMap { $0 }
+
+    /// `call(path, existing)` gets the bad path and, for calls that take a
+    /// second one (link, rename), an existing file.
+    private static func pathErrors(_ category: String, _ call: @escaping @Sendable (String, String) -> Int32) -> [PosixCheck] {
+        [
+            ("ENOENT-parent-missing", "missing/x"), ("ENOTDIR-parent-is-file", "f/x"), ("ENAMETOOLONG", PosixCheck.longName),
+        ].map { name, path in
+            PosixCheck("\(category)/\(name)") { p in
+                p.file("f")
+                let rc = p.call(category, call(p[path], p["f"]))
+                // A descriptor from a call that should have failed is not left open.
+                if category == "open" && rc >= 0 { close(rc) }
+            }
+        }
+    }
+
+    private static func pathErrors(_ category: String, _ call: @escaping @Sendable (String) -> Int32) -> [PosixCheck] {
+        pathErrors(category) { path, _ in call(path) }
     }
 
     // Constants Swift's Glibc module cannot import (macros behind _GNU_SOURCE).

@@ -37,21 +37,21 @@ final class PosixProbe {
     /// A call that returns -1 and sets errno on failure: "label: ok" or "label: EEXIST".
     @discardableResult
     func call(_ label: String, _ body: @autoclosure () -> Int32) -> Int32 {
-        errno = 0
-        let rc = body()
-        let code = errno
-        note(rc < 0 ? "\(label): \(Posix.name(code))" : "\(label): ok")
-        return rc
+        record(label, body) { _ in "ok" }
     }
 
     /// A call that returns a count (read, write): the count or the errno.
     @discardableResult
     func count(_ label: String, _ body: @autoclosure () -> Int) -> Int {
+        record(label, body) { "\($0)" }
+    }
+
+    private func record<T: BinaryInteger>(_ label: String, _ body: () -> T, success: (T) -> String) -> T {
         errno = 0
-        let n = body()
+        let value = body()
         let code = errno
-        note(n < 0 ? "\(label): \(Posix.name(code))" : "\(label): \(n)")
-        return n
+        note("\(label): " + (value < 0 ? Posix.name(code) : success(value)))
+        return value
     }
 
     /// A call that returns the error number itself (posix_fallocate, renameat2 here).
