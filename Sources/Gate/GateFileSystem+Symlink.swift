@@ -22,6 +22,19 @@ extension GateFileSystem {
         policy.step(parentCursor, name: name, isDirectory: false).0.isWritable
     }
 
+    /// Whether a link is shown: its target resolves inside the view. Inside
+    /// a grant a target not made yet resolves, and so does a loop, every
+    /// hop of which was a shown link (following it gives ELOOP, as
+    /// natively): an agent that made `ln -s l l` sees its link.
+    func linkResolves(_ target: [UInt8], from directory: InodeNumber, granted: Bool) -> Bool {
+        do {
+            _ = try resolveLink(target, from: directory, allowMissing: granted)
+            return true
+        } catch {
+            return granted && error == .tooManySymbolicLinkLevels
+        }
+    }
+
     /// The largest number of symlinks followed in one resolution (as Linux's MAXSYMLINKS).
     static let maxSymlinkHops = 40
 
@@ -118,16 +131,21 @@ extension GateFileSystem {
         let parentFD = try directoryFD(rec.parent)
         _ = try restat(rec, in: parentFD)
         let raw = try Sys.readlink(in: parentFD.descriptor, rec.name)
-        let target: [[UInt8]]
-        let granted = table.record(rec.parent)?.cursor.map { linkMayDangle(rec.name, in: $0) } ?? false
-        do {
-            target = try resolveLink(raw, from: rec.parent, allowMissing: granted)
-        } catch {
-            // The target changed since lookup and now escapes the view.
+        // The target changed since lookup and now escapes the view.
+        func escaped() -> Errno {
             recordDeny(op: "readlink", rule: "symlink-escape", path: table.path(of: ino), caller: caller)
-            throw Errno.noSuchFileOrDirectory
+            return Errno.noSuchFileOrDirectory
         }
-        if granted { return raw }
+        if table.record(rec.parent)?.cursor.map({ linkMayDangle(rec.name, in: $0) }) ?? false {
+            guard linkResolves(raw, from: rec.parent, granted: true) else { throw escaped() }
+            return raw
+        }
+        let target: [[UInt8]]
+        do {
+            target = try resolveLink(raw, from: rec.parent)
+        } catch {
+            throw escaped()
+        }
         let from = table.segments(of: rec.parent)
         var common = 0
         while common < from.count, common < target.count, from[common] == target[common] { common += 1 }
