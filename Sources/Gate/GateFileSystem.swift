@@ -143,9 +143,10 @@ public final class GateFileSystem: Sendable {
         return out
     }
 
-    /// With `handle` (fstat of an open file), the attributes come from the
-    /// open descriptor: the file may have no name any more (unlinked while
-    /// open: nlink 0), and it is the file that open approved.
+    /// With `handle`, the attributes come from that open descriptor. A
+    /// regular file whose name is gone (unlinked while open: fstat, which
+    /// the kernel sends without a handle) answers from any handle of the
+    /// node still open, nlink 0, as natively: it is the file open approved.
     public func getattr(_ ino: InodeNumber, handle: FileHandle? = nil) throws(Errno) -> (FileStat, Double) {
         guard let rec = table.record(ino) else { throw Errno.noSuchFileOrDirectory }
         let st: FileStat
@@ -154,7 +155,12 @@ public final class GateFileSystem: Sendable {
         } else if rec.kind == .directory {
             st = try Sys.stat(fd: try directoryFD(ino).descriptor)
         } else {
-            st = try restat(rec, in: try directoryFD(rec.parent))
+            do {
+                st = try restat(rec, in: try directoryFD(rec.parent))
+            } catch where error == .noSuchFileOrDirectory {
+                guard let (_, file) = handles.openFiles().first(where: { $0.1.ino == ino }) else { throw error }
+                st = try Sys.stat(fd: file.fd.descriptor)
+            }
             table.noteAttributes(ino, ChangeStamp(st))
         }
         return (attributes(st, as: ino), settings.attrTimeout)
