@@ -37,6 +37,29 @@ static inline void gatefs_fi_set_open_flags(struct fuse_file_info *fi, int keep_
     fi->nonseekable = 0;
 }
 
+/// Writes a request's data (in memory, or in a pipe when libfuse spliced
+/// it from /dev/fuse) to `fd` at `offset`, moving it by splice where both
+/// sides allow, without a copy through a buffer of ours. FUSE_BUFVEC_INIT
+/// is a macro.
+static inline ssize_t gatefs_write_buf(struct fuse_bufvec *in, int fd, off_t offset) {
+    struct fuse_bufvec out = FUSE_BUFVEC_INIT(fuse_buf_size(in));
+    out.buf[0].flags = (enum fuse_buf_flags)(FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK);
+    out.buf[0].fd = fd;
+    out.buf[0].pos = offset;
+    return fuse_buf_copy(&out, in, (enum fuse_buf_copy_flags)0);
+}
+
+static inline size_t gatefs_buf_size(const struct fuse_bufvec *in) { return fuse_buf_size(in); }
+
+static const int gatefs_SET_ATTR_MODE = FUSE_SET_ATTR_MODE;
+static const int gatefs_SET_ATTR_UID = FUSE_SET_ATTR_UID;
+static const int gatefs_SET_ATTR_GID = FUSE_SET_ATTR_GID;
+static const int gatefs_SET_ATTR_SIZE = FUSE_SET_ATTR_SIZE;
+static const int gatefs_SET_ATTR_ATIME = FUSE_SET_ATTR_ATIME;
+static const int gatefs_SET_ATTR_MTIME = FUSE_SET_ATTR_MTIME;
+static const int gatefs_SET_ATTR_ATIME_NOW = FUSE_SET_ATTR_ATIME_NOW;
+static const int gatefs_SET_ATTR_MTIME_NOW = FUSE_SET_ATTR_MTIME_NOW;
+
 static inline unsigned gatefs_cap_readdirplus(void) { return FUSE_CAP_READDIRPLUS; }
 static inline unsigned gatefs_cap_readdirplus_auto(void) { return FUSE_CAP_READDIRPLUS_AUTO; }
 static inline unsigned gatefs_cap_splice_write(void) { return FUSE_CAP_SPLICE_WRITE; }

@@ -144,6 +144,29 @@ static inline long gatefs_flistxattr(int fd, char *list, size_t size) {
     return (long)flistxattr(fd, list, size);
 }
 
+/// renameat2(2): glibc declares it only under _GNU_SOURCE.
+static inline int gatefs_renameat2(int olddir, const char *oldname, int newdir, const char *newname,
+                                   unsigned flags) {
+    return (int)syscall(SYS_renameat2, olddir, oldname, newdir, newname, flags);
+}
+static const unsigned gatefs_RENAME_NOREPLACE = 1;
+static const unsigned gatefs_RENAME_EXCHANGE = 2;
+static const long gatefs_UTIME_NOW = UTIME_NOW;
+static const long gatefs_UTIME_OMIT = UTIME_OMIT;
+
+/// fallocate(2): glibc declares it only under _GNU_SOURCE.
+static inline int gatefs_fallocate(int fd, int mode, int64_t offset, int64_t length) {
+    return (int)syscall(SYS_fallocate, fd, mode, (off_t)offset, (off_t)length);
+}
+
+static inline int gatefs_fsetxattr(int fd, const char *name, const void *value, size_t size, int flags) {
+    return fsetxattr(fd, name, value, size, flags);
+}
+
+static inline int gatefs_fremovexattr(int fd, const char *name) {
+    return fremovexattr(fd, name);
+}
+
 /* Caps glibc's malloc arenas. By default each thread that meets a busy
  * arena gets its own (up to 8 per core), and memory freed in one is kept
  * there: a daemon whose worker threads take turns building large listings

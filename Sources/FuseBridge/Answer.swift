@@ -28,6 +28,10 @@ enum Answer {
     /// The size an extended attribute or the list of them would take.
     case xattrSize(Int)
     case statfs(FileSystemStats)
+    /// A file created and opened in one request.
+    case created(Entry, OpenedFile, info: UnsafeMutablePointer<fuse_file_info>)
+    /// The bytes a write request wrote.
+    case written(Int)
     /// Success with nothing to say (release, access).
     case ok
     /// No reply at all: forget is the one request the kernel expects none for.

@@ -20,7 +20,9 @@ enum LowLevelOps {
         installFileOps(&ops)
         installDirectoryOps(&ops)
         installXattrOps(&ops)
-        installWriteRefusals(&ops)
+        installFileWriteOps(&ops)
+        installTreeOps(&ops)
+        installAttributeWriteOps(&ops)
         return ops
     }
 
@@ -141,29 +143,6 @@ enum LowLevelOps {
                 return .bytes(list)
             }
         }
-    }
-
-    /// Every operation that would change the source answers EROFS.
-    private static func installWriteRefusals(_ ops: inout fuse_lowlevel_ops) {
-        ops.setattr = { req, _, _, _, _ in LowLevelOps.refuse(req) }
-        ops.mknod = { req, _, _, _, _ in LowLevelOps.refuse(req) }
-        ops.mkdir = { req, _, _, _ in LowLevelOps.refuse(req) }
-        ops.unlink = { req, _, _ in LowLevelOps.refuse(req) }
-        ops.rmdir = { req, _, _ in LowLevelOps.refuse(req) }
-        ops.symlink = { req, _, _, _ in LowLevelOps.refuse(req) }
-        ops.rename = { req, _, _, _, _, _ in LowLevelOps.refuse(req) }
-        ops.link = { req, _, _, _ in LowLevelOps.refuse(req) }
-        ops.write = { req, _, _, _, _, _ in LowLevelOps.refuse(req) }
-        ops.write_buf = { req, _, _, _, _ in LowLevelOps.refuse(req) }
-        ops.create = { req, _, _, _, _ in LowLevelOps.refuse(req) }
-        ops.setxattr = { req, _, _, _, _, _ in LowLevelOps.refuse(req) }
-        ops.removexattr = { req, _, _ in LowLevelOps.refuse(req) }
-        ops.fallocate = { req, _, _, _, _, _ in LowLevelOps.refuse(req) }
-        ops.copy_file_range = { req, _, _, _, _, _, _, _, _ in LowLevelOps.refuse(req) }
-    }
-
-    private static func refuse(_ req: fuse_req_t?) {
-        Reply.answer(req) { _ throws(Errno) in throw Errno(rawValue: EROFS) }
     }
 
     private static func configure(_ conn: UnsafeMutablePointer<fuse_conn_info>, maxRead: UInt32) {

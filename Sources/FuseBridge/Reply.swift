@@ -67,6 +67,13 @@ struct Reply: ~Copyable {
         case .statfs(let stats):
             var s = Glibc.statvfs(stats)
             _ = fuse_reply_statfs(req, &s)
+        case .created(let entry, let opened, let info):
+            var param = fuse_entry_param(entry)
+            info.pointee.fh = opened.handle.raw
+            gatefs_fi_set_open_flags(info, 0, 0, opened.directIO ? 1 : 0)
+            _ = fuse_reply_create(req, &param, info)
+        case .written(let count):
+            _ = fuse_reply_write(req, count)
         case .ok:
             _ = fuse_reply_err(req, 0)
         case .none:

@@ -18,26 +18,33 @@ extension GateFileSystem {
         guard let rec = table.record(ino) else { throw Errno.noSuchFileOrDirectory }
         let path = table.path(of: ino)
         do throws(Errno) {
-            if flags.changesFile { throw Errno.readOnlyFileSystem }
-            guard rec.kind == .regular else { throw Errno.permissionDenied }
-            let (fd, st) = try reopen(rec, in: try directoryFD(rec.parent), as: .readableFile)
-            guard st.kind == .regular else { throw Errno.staleNFSFileHandle }
-            if let rule = secrets.rule(for: st) {
-                recordDeny(op: "open", rule: rule, path: path, caller: caller)
-                throw Errno.noSuchFileOrDirectory
+            let file: OpenFile
+            if flags.changesFile {
+                file = try openForWrite(ino, rec, flags: flags, caller: caller)
+            } else {
+                file = try openForRead(ino, rec, path: path, caller: caller)
             }
-            let file = OpenFile(
-                fd: fd, ino: ino, identity: st.identity, path: path, owner: owner(caller), size: st.size)
             guard let (fh, concurrent) = handles.insert(file, caps: settings.handleCaps) else {
                 throw Errno.tooManyOpenFiles
             }
             audit?.record(.open(mode: flags.mode, handle: fh.raw, errno: 0), path: path, caller: caller)
             return OpenedFile(
-                handle: fh, attributesStale: table.exchangeStamp(ino, ChangeStamp(st)), directIO: concurrent)
+                handle: fh, attributesStale: table.exchangeStamp(ino, file.stamp), directIO: concurrent)
         } catch {
             audit?.record(.open(mode: flags.mode, handle: 0, errno: error.rawValue), path: path, caller: caller)
             throw error
         }
+    }
+
+    private func openForRead(_ ino: InodeNumber, _ rec: InodeRecord, path: [UInt8], caller: Caller?) throws(Errno) -> OpenFile {
+        guard rec.kind == .regular else { throw Errno.permissionDenied }
+        let (fd, st) = try reopen(rec, in: try directoryFD(rec.parent), as: .readableFile)
+        guard st.kind == .regular else { throw Errno.staleNFSFileHandle }
+        if let rule = secrets.rule(for: st) {
+            recordDeny(op: "open", rule: rule, path: path, caller: caller)
+            throw Errno.noSuchFileOrDirectory
+        }
+        return OpenFile(fd: fd, ino: ino, stat: st, path: path, owner: owner(caller))
     }
 
     /// Hands the bridge the descriptor to splice from, and records the read.
@@ -109,7 +116,7 @@ extension GateFileSystem {
         return try Sys.listxattr(fd.descriptor)
     }
 
-    private func readableFD(_ ino: InodeNumber) throws(Errno) -> OwnedFD {
+    func readableFD(_ ino: InodeNumber) throws(Errno) -> OwnedFD {
         guard let rec = table.record(ino) else { throw Errno.noSuchFileOrDirectory }
         switch rec.kind {
         case .directory:

@@ -14,7 +14,10 @@ extension GateFileSystem {
         let verdict = try judge(name, in: dir)
         guard case .shown(let st, _) = verdict, st.kind == .symlink else { return verdict }
         let target = try Sys.readlink(in: parentFD.descriptor, name)
-        guard (try? resolveLink(target, from: parentIno)) != nil else { return .hidden(rule: "symlink-escape") }
+        let dangles = linkMayDangle(name, in: dir.cursor)
+        guard (try? resolveLink(target, from: parentIno, allowMissing: dangles)) != nil else {
+            return .hidden(rule: "symlink-escape")
+        }
         return verdict
     }
 

@@ -1,19 +1,37 @@
 import GateSystem
 import SystemPackage
 
-/// What the gate re-opens an approved name as (always read-only).
+/// What the gate re-opens an approved name as. Only `writableFile` can
+/// change the file, and only an op inside a write grant asks for it.
 enum ReopenedAs {
     /// An O_PATH directory descriptor, to resolve names in (never read).
     case directory
+    /// An O_PATH descriptor of the node itself, whatever its kind (a symlink
+    /// is not followed): to change its attributes through.
+    case node
     /// A regular file for reading. Non-blocking, so a FIFO swapped in for
     /// the file cannot stall the open before its identity is checked; and
     /// never the daemon's controlling terminal.
     case readableFile
+    /// A regular file for writing (and reading, with `.readWrite`), as
+    /// non-blocking as `readableFile`; `append` makes every write land at
+    /// the end of the file as it is on disk, not as the kernel last saw it.
+    case writableFile(FileDescriptor.AccessMode, append: Bool)
+
+    var access: FileDescriptor.AccessMode {
+        switch self {
+        case .directory, .node, .readableFile: .readOnly
+        case .writableFile(let access, _): access
+        }
+    }
 
     var options: FileDescriptor.OpenOptions {
         switch self {
         case .directory: [.path, .directory]
+        case .node: [.path]
         case .readableFile: [.nonBlocking, .noControllingTerminal]
+        case .writableFile(_, let append):
+            append ? [.nonBlocking, .noControllingTerminal, .append] : [.nonBlocking, .noControllingTerminal]
         }
     }
 }
@@ -58,7 +76,7 @@ extension GateFileSystem {
         _ name: [UInt8], in dir: OwnedFD, expecting identity: FileIdentity, as kind: ReopenedAs
     ) throws(Errno) -> (fd: OwnedFD, stat: FileStat) {
         try GateFileSystem.checking(identity) { () throws(Errno) in
-            let fd = try Sys.open(in: dir.descriptor, name, .readOnly, options: kind.options)
+            let fd = try Sys.open(in: dir.descriptor, name, kind.access, options: kind.options)
             return (fd, try Sys.stat(fd: fd.descriptor))
         }
     }

@@ -15,6 +15,13 @@ extension GateFileSystem {
         var identity: FileIdentity
     }
 
+    /// Inside a write grant a link may point at what is not made yet (git,
+    /// tar and rsync make links before their targets); elsewhere a link
+    /// whose target is missing is hidden.
+    func linkMayDangle(_ name: [UInt8], in parentCursor: PolicyCursor) -> Bool {
+        policy.step(parentCursor, name: name, isDirectory: false).0.isWritable
+    }
+
     /// The largest number of symlinks followed in one resolution (as Linux's MAXSYMLINKS).
     static let maxSymlinkHops = 40
 
@@ -23,7 +30,11 @@ extension GateFileSystem {
     /// above the source root, dangling names, loops, other mounts and any
     /// hidden name on the way all throw. Returns the canonical target as path
     /// segments from the source root.
-    func resolveLink(_ target: [UInt8], from directory: InodeNumber) throws(Errno) -> [[UInt8]] {
+    ///
+    /// With `allowMissing` (a link inside a write grant), a target that does
+    /// not exist yet resolves too, as long as the names from the first
+    /// missing one on are names the policy would show (`missingTail`).
+    func resolveLink(_ target: [UInt8], from directory: InodeNumber, allowMissing: Bool = false) throws(Errno) -> [[UInt8]] {
         var pending = try GateFileSystem.names(ofLink: target)
         var stack: [Frame] = []
         for ino in table.ancestry(of: directory) {
@@ -43,7 +54,12 @@ extension GateFileSystem {
             if let f = top.fd { fd = f } else { fd = try directoryFD(top.node!) }
             let dir = JudgedDirectory(identity: top.identity, mountID: top.mountID, cursor: top.cursor, fd: fd)
             // Missing, hidden (by name or identity), another mount: the link escapes.
-            guard case .shown(let st, let cursor) = try judge(name, in: dir) else { throw Errno.permissionDenied }
+            let verdict = try judge(name, in: dir)
+            if allowMissing, case .missing = verdict {
+                let tail = try missingTail([name] + pending.reversed(), below: top.cursor)
+                return stack.dropFirst().map(\.name) + tail
+            }
+            guard case .shown(let st, let cursor) = verdict else { throw Errno.permissionDenied }
             if st.kind == .symlink {
                 hops += 1
                 if hops > GateFileSystem.maxSymlinkHops { throw Errno.tooManySymbolicLinkLevels }
@@ -59,6 +75,29 @@ extension GateFileSystem {
         }
         // The target names a directory on the stack itself ("..", ".").
         return stack.dropFirst().map(\.name)
+    }
+
+    /// The rest of a target from its first missing name on, decided by the
+    /// policy alone: every name but the last must be one a shown directory
+    /// could have, the last one a shown file or directory. `..` after a
+    /// missing name is refused (what it means depends on what gets created).
+    private func missingTail(_ names: [[UInt8]], below start: PolicyCursor) throws(Errno) -> [[UInt8]] {
+        var cursor = start
+        var out: [[UInt8]] = []
+        for (index, name) in names.enumerated() where name != [0x2E] {
+            if name == [0x2E, 0x2E] { throw Errno.permissionDenied }
+            let isLast = names[(index + 1)...].allSatisfy { $0 == [0x2E] }
+            let (asDirectory, next) = policy.step(cursor, name: name, isDirectory: true)
+            if isLast {
+                let asFile = policy.step(cursor, name: name, isDirectory: false).0
+                guard asFile.visibility == .visible || asDirectory.visibility != .hidden else { throw Errno.permissionDenied }
+            } else {
+                guard asDirectory.visibility != .hidden, let next else { throw Errno.permissionDenied }
+                cursor = next
+            }
+            out.append(name)
+        }
+        return out
     }
 
     /// A link target's names, last first, to be popped in order. An absolute
@@ -78,7 +117,8 @@ extension GateFileSystem {
         let raw = try Sys.readlink(in: parentFD.descriptor, rec.name)
         let target: [[UInt8]]
         do {
-            target = try resolveLink(raw, from: rec.parent)
+            let dangles = table.record(rec.parent)?.cursor.map { linkMayDangle(rec.name, in: $0) } ?? false
+            target = try resolveLink(raw, from: rec.parent, allowMissing: dangles)
         } catch {
             // The target changed since lookup and now escapes the view.
             recordDeny(op: "readlink", rule: "symlink-escape", path: table.path(of: ino), caller: caller)

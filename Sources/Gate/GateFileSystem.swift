@@ -170,11 +170,12 @@ public final class GateFileSystem: Sendable {
     static let freeSpaceQuantum: UInt64 = 1 << 30
     static let freeInodeQuantum: UInt64 = 65_536
 
-    /// Write access is refused at the kernel (`ro`) and again here. The
-    /// bridge decodes access(2)'s mask into `wantsWrite` (its `W_OK` bit).
+    /// Write access only inside a grant (without one the kernel mount is
+    /// `ro` and refuses it first). The bridge decodes access(2)'s mask into
+    /// `wantsWrite` (its `W_OK` bit).
     public func access(_ ino: InodeNumber, wantsWrite: Bool) throws(Errno) {
-        guard table.record(ino) != nil else { throw Errno.noSuchFileOrDirectory }
-        if wantsWrite { throw Errno.readOnlyFileSystem }
+        guard let rec = table.record(ino) else { throw Errno.noSuchFileOrDirectory }
+        if wantsWrite && !decision(of: ino, rec).isWritable { throw Errno.readOnlyFileSystem }
     }
 
     public func forget(_ ino: InodeNumber, count: UInt64) {

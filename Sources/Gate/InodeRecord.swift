@@ -11,10 +11,12 @@ struct InodeRecord: Sendable {
     let kind: FileKind
     /// The directory this node was looked up in. The parent record stays in
     /// the table while any child references it (`children`).
-    let parent: InodeNumber
-    let name: [UInt8]
+    /// `parent`, `name` and `cursor` change only when the node is renamed
+    /// through the view (`InodeTable.moved`).
+    var parent: InodeNumber
+    var name: [UInt8]
     /// Directories only: the policy state for deciding their children.
-    let cursor: PolicyCursor?
+    var cursor: PolicyCursor?
     /// Directories only: the mount the directory lies on.
     let mountID: UInt64
     /// Regular files: the stamp in the attributes last sent to the kernel;

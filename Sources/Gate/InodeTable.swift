@@ -66,6 +66,29 @@ final class InodeTable: Sendable {
         }
     }
 
+    /// After a rename through the view: the node for `identity` at (`parent`,
+    /// `name`), if the table holds one, now lives at (`newParent`,
+    /// `newName`), so it is re-opened from there; a directory gets the cursor
+    /// of its new place. Its descendants keep theirs: a directory is only
+    /// moved where the same hiding rules apply (`Policy.hidesAlike`).
+    func moved(
+        _ identity: FileIdentity, from parent: InodeNumber, _ name: [UInt8],
+        to newParent: InodeNumber, _ newName: [UInt8], cursor: PolicyCursor?
+    ) {
+        state.withLock { s in
+            let key = EntryKey(parent: parent.raw, identity: identity)
+            guard let ino = s.byEntry[key], let rec = s.records[ino], rec.name == name,
+                  s.records[newParent.raw] != nil else { return }
+            s.byEntry[key] = nil
+            s.byEntry[EntryKey(parent: newParent.raw, identity: identity)] = ino
+            s.records[ino]!.parent = newParent
+            s.records[ino]!.name = newName
+            if rec.kind == .directory { s.records[ino]!.cursor = cursor }
+            s.records[parent.raw]!.children -= 1
+            s.records[newParent.raw]!.children += 1
+        }
+    }
+
     /// Records the attributes just sent to the kernel for a regular file.
     func noteAttributes(_ ino: InodeNumber, _ stamp: ChangeStamp) {
         state.withLock { s in

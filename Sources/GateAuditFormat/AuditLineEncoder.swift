@@ -135,16 +135,7 @@ public struct AuditLineEncoder {
             buffer.appendDecimal(handle)
             buffer.appendKey(.result)
             JSONText.appendString(errno == 0 ? "ok" : errnoName(errno), to: &buffer)
-        case .read(let handle, let offset, let size, let bytes):
-            buffer.appendKey(.handle)
-            buffer.appendDecimal(handle)
-            buffer.appendKey(.offset)
-            buffer.appendDecimal(offset)
-            buffer.appendKey(.size)
-            buffer.appendDecimal(UInt64(size))
-            buffer.appendKey(.bytes)
-            buffer.appendDecimal(bytes)
-        case .write(let handle, let offset, let size, let bytes):
+        case .read(let handle, let offset, let size, let bytes), .write(let handle, let offset, let size, let bytes):
             buffer.appendKey(.handle)
             buffer.appendDecimal(handle)
             buffer.appendKey(.offset)
@@ -154,18 +145,7 @@ public struct AuditLineEncoder {
             buffer.appendKey(.bytes)
             buffer.appendDecimal(bytes)
         case .close(let handle, let reads, let bytes, let written):
-            buffer.appendKey(.handle)
-            buffer.appendDecimal(handle)
-            buffer.appendKey(.reads)
-            buffer.appendDecimal(reads)
-            buffer.appendKey(.bytes)
-            buffer.appendDecimal(bytes)
-            if let written {
-                buffer.appendKey(.writes)
-                buffer.appendDecimal(written.writes)
-                buffer.appendKey(.written)
-                buffer.appendDecimal(written.bytes)
-            }
+            appendClose(handle: handle, reads: reads, bytes: bytes, written: written, to: &buffer)
         case .change(let change):
             appendFields(change, to: &buffer)
         case .deny(let op, let rule, let errno):
@@ -183,6 +163,23 @@ public struct AuditLineEncoder {
             AuditPath.appendJSON(name, emptyIsRoot: false, to: &buffer)
             buffer.appendKey(.bytes)
             buffer.appendDecimal(Int64(bytes))
+        }
+    }
+
+    private static func appendClose(
+        handle: UInt64, reads: UInt64, bytes: UInt64, written: WriteTotals?, to buffer: inout [UInt8]
+    ) {
+        buffer.appendKey(.handle)
+        buffer.appendDecimal(handle)
+        buffer.appendKey(.reads)
+        buffer.appendDecimal(reads)
+        buffer.appendKey(.bytes)
+        buffer.appendDecimal(bytes)
+        if let written {
+            buffer.appendKey(.writes)
+            buffer.appendDecimal(written.writes)
+            buffer.appendKey(.written)
+            buffer.appendDecimal(written.bytes)
         }
     }
 

@@ -48,7 +48,7 @@ import Testing
             (.unmount(Fixture.mountInfo), #""event":"unmount""#),
             (.open(mode: .readWrite, handle: 9, errno: 13), #""flags":"rw","handle":9,"result":"EACCES","seq""#),
             (.read(handle: 9, offset: 4096, size: 131_072, bytes: 100), #""handle":9,"offset":4096,"size":131072,"bytes":100,"seq""#),
-            (.close(handle: 9, reads: 3, bytes: 12_000), #""handle":9,"reads":3,"bytes":12000,"seq""#),
+            (.close(handle: 9, reads: 3, bytes: 12_000, written: nil), #""handle":9,"reads":3,"bytes":12000,"seq""#),
             (.deny(op: "getxattr", rule: "deny:**/.env", errno: 61), #""op":"getxattr","rule":"deny:**/.env","errno":"ENODATA","seq""#),
             (.readdir(entries: 0), #""entries":0,"seq""#),
         ]

@@ -222,7 +222,7 @@ import Testing
         for offset in 0..<5 {
             log.record(.read(handle: 1, offset: UInt64(offset) * 4096, size: 4096, bytes: 4096), path: [], caller: Fixture.agent)
         }
-        log.record(.close(handle: 1, reads: 5, bytes: 20480), path: [], caller: Caller(pid: 0, uid: 0, gid: 0))
+        log.record(.close(handle: 1, reads: 5, bytes: 20480, written: nil), path: [], caller: Caller(pid: 0, uid: 0, gid: 0))
         log.close(final: .unmount(Fixture.mountInfo))
         let records = try Fixture.records(path)
         #expect(records.map(\.event) == ["header", "open", "close", "unmount"])
@@ -239,7 +239,7 @@ import Testing
         let me = Caller(pid: getpid(), uid: getuid(), gid: getgid())
         log.record(.open(mode: .read, handle: 3, errno: 0), path: Array("docs/x.md".utf8), caller: me)
         log.record(.read(handle: 3, offset: 0, size: 131_072, bytes: 10), path: [], caller: me)
-        log.record(.close(handle: 3, reads: 1, bytes: 10), path: [], caller: nil)
+        log.record(.close(handle: 3, reads: 1, bytes: 10, written: nil), path: [], caller: nil)
         log.close(final: .unmount(Fixture.mountInfo))
         let records = Array(try Fixture.records(path).dropFirst())  // the header
         #expect(records.map(\.path) == ["docs/x.md", "docs/x.md", "docs/x.md", "."])

@@ -35,7 +35,7 @@ final class GateHarness {
     private let info: MountInfo
 
     init(
-        _ tree: SourceTree, allow: [String] = ["**"], deny: [String] = [], log: Log = .none,
+        _ tree: SourceTree, allow: [String] = ["**"], write: [String] = [], deny: [String] = [], log: Log = .none,
         mountpointInSource: String? = nil, configure: (inout GateSettings) -> Void = { _ in }
     ) throws {
         self.tree = tree
@@ -49,8 +49,11 @@ final class GateHarness {
             logPath = tree.path(rel)
             hidden.append(HiddenPath(path: rel, reason: "audit-log", prefixMatch: true))
         }
-        let spec = try GateConfig().policySpec(
+        var spec = try GateConfig().policySpec(
             extraAllow: allow.map { try Pattern($0) }, extraDeny: deny.map { try Pattern($0) }, hidden: hidden)
+        let grants = try write.map { try Pattern($0) }
+        spec.allow += grants
+        spec.write += grants
         var settings = GateSettings(source: tree.source, policy: Policy(spec))
         audit = try logPath.map { try AuditLog.open(AuditConfig(path: $0)) }
         if let files = audit?.fileIdentities {
@@ -184,6 +187,102 @@ final class GateHarness {
                 blocksFree: s.freeBlocks, blocksAvailable: s.availableBlocks, files: s.files,
                 filesFree: s.freeFiles, filesAvailable: s.availableFiles, fsid: s.fileSystemID)
         }
+    }
+
+    // MARK: - Changes
+
+    /// Creates `name` in the directory `path` and opens it for writing.
+    func create(_ path: String, _ name: String, mode: UInt32 = 0o644, flags: Int32 = O_WRONLY | O_CREAT)
+        -> Result<(InodeNumber, FileHandle), Errno>
+    {
+        Result { () throws(Errno) in
+            let parent = try requireNode(path)
+            let (entry, opened) = try gate.create(
+                parent, Array(name.utf8), mode: mode, flags: OpenFlags(openFlags: flags), caller: caller)
+            return (entry.ino, opened.handle)
+        }
+    }
+
+    /// A write as the bridge serves it: the gate names the descriptor, the bytes go there with pwrite.
+    func write(_ fh: FileHandle, _ text: String, offset: Int64 = 0) -> Result<Int, Errno> {
+        let bytes = Array(text.utf8)
+        return Result { () throws(Errno) in
+            try gate.write(fh, offset: offset, size: bytes.count, caller: caller) { fd, at throws(Errno) in
+                let n = bytes.withUnsafeBytes { Glibc.pwrite(fd.rawValue, $0.baseAddress, $0.count, off_t(at)) }
+                if n < 0 { throw Errno(rawValue: Glibc.errno) }
+                return n
+            }
+        }
+    }
+
+    func mkdir(_ path: String, _ name: String, mode: UInt32 = 0o755) -> Result<InodeNumber, Errno> {
+        Result { () throws(Errno) in try gate.mkdir(try requireNode(path), Array(name.utf8), mode: mode, caller: caller).ino }
+    }
+
+    func mknod(_ path: String, _ name: String, mode: UInt32) -> Result<InodeNumber, Errno> {
+        Result { () throws(Errno) in try gate.mknod(try requireNode(path), Array(name.utf8), mode: mode, caller: caller).ino }
+    }
+
+    func symlink(_ path: String, _ name: String, to target: String) -> Result<InodeNumber, Errno> {
+        Result { () throws(Errno) in
+            try gate.symlink(Array(target.utf8), try requireNode(path), Array(name.utf8), caller: caller).ino
+        }
+    }
+
+    func unlink(_ path: String, _ name: String) -> Result<Void, Errno> {
+        Result { () throws(Errno) in try gate.unlink(try requireNode(path), Array(name.utf8), caller: caller) }
+    }
+
+    func rmdir(_ path: String, _ name: String) -> Result<Void, Errno> {
+        Result { () throws(Errno) in try gate.rmdir(try requireNode(path), Array(name.utf8), caller: caller) }
+    }
+
+    func rename(_ path: String, _ name: String, to newPath: String, _ newName: String, mode: Sys.RenameMode = .replace)
+        -> Result<Void, Errno>
+    {
+        Result { () throws(Errno) in
+            try gate.rename(
+                try requireNode(path), Array(name.utf8), to: try requireNode(newPath), Array(newName.utf8), mode: mode,
+                caller: caller)
+        }
+    }
+
+    func link(_ path: String, to newPath: String, _ newName: String) -> Result<InodeNumber, Errno> {
+        Result { () throws(Errno) in
+            try gate.link(try requireNode(path), to: try requireNode(newPath), Array(newName.utf8), caller: caller).ino
+        }
+    }
+
+    func chmod(_ path: String, _ mode: UInt32) -> Result<FileStat, Errno> {
+        var request = AttributeRequest()
+        request.mode = mode
+        return Result { () throws(Errno) in try gate.setattr(try requireNode(path), request, handle: nil, caller: caller).0 }
+    }
+
+    func truncate(_ path: String, _ size: UInt64) -> Result<FileStat, Errno> {
+        var request = AttributeRequest()
+        request.size = size
+        return Result { () throws(Errno) in try gate.setattr(try requireNode(path), request, handle: nil, caller: caller).0 }
+    }
+
+    func setxattr(_ path: String, _ name: String, _ value: String) -> Result<Void, Errno> {
+        let bytes = Array(value.utf8)
+        return Result { () throws(Errno) in
+            let ino = try requireNode(path)
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, bytes.count), alignment: 1)
+            defer { buffer.deallocate() }
+            buffer.copyBytes(from: bytes)
+            try gate.setxattr(
+                ino, name: Array(name.utf8), value: UnsafeRawBufferPointer(rebasing: buffer[..<bytes.count]), flags: 0,
+                caller: caller)
+        }
+    }
+
+    /// `node` for the typed-throws ops: a path that is not shown is ENOENT.
+    private func requireNode(_ path: String) throws(Errno) -> InodeNumber {
+        if path.isEmpty || path == "." { return .root }
+        guard case .entry(let ino) = lookup(path) else { throw Errno.noSuchFileOrDirectory }
+        return ino
     }
 
     // MARK: - Directories

@@ -1,0 +1,204 @@
+import Glibc
+import GateAuditReader
+import GateSystem
+import Testing
+@testable import Gate
+
+/// The write grants at the gate: what a granted path lets through, and every
+/// refusal (EACCES for what the view hides, EROFS for what it shows without
+/// a grant), with no kernel in between.
+@Suite struct WriteTests {
+    private func granted(_ t: SourceTree, deny: [String] = [], log: GateHarness.Log = .none) throws -> GateHarness {
+        try t.directory("projects/demo")
+        try t.file("docs/readme.md", "docs\n")
+        return try GateHarness(t, allow: ["docs"], write: ["projects/demo"], deny: deny, log: log)
+    }
+
+    private func text(_ t: SourceTree, _ path: String) throws -> String {
+        let fd = open(t.path(path), O_RDONLY)
+        guard fd >= 0 else { throw TreeError("open \(path)") }
+        defer { close(fd) }
+        var buf = [UInt8](repeating: 0, count: 65_536)
+        let n = Glibc.read(fd, &buf, buf.count)
+        return String(decoding: buf[..<max(0, n)], as: UTF8.self)
+    }
+
+    @Test func createWriteAndReadBackInsideAGrant() throws {
+        let t = try SourceTree()
+        let h = try granted(t, log: .outside)
+        let (ino, fh) = try h.create("projects/demo", "new.txt", mode: 0o640).get()
+        #expect(try h.write(fh, "hello ").get() == 6)
+        #expect(try h.write(fh, "world\n", offset: 6).get() == 6)
+        h.release(fh)
+        #expect(try text(t, "projects/demo/new.txt") == "hello world\n")
+        #expect(try h.getattr(ino).get().size == 12)
+        #expect(try t.lstat("projects/demo/new.txt").st_mode & 0o7777 == 0o640)
+        let records = try h.auditRecords()
+        #expect(records.contains { $0.event == "create" && $0.path == "projects/demo/new.txt" && $0.mode == "0640" })
+        #expect(records.filter { $0.event == "write" }.map(\.bytes) == [6, 6])
+        #expect(records.contains { $0.event == "close" && $0.written == 12 && $0.writes == 2 })
+    }
+
+    @Test func aShownPathWithoutAGrantIsReadOnly() throws {
+        let t = try SourceTree()
+        let h = try granted(t)
+        #expect(h.create("docs", "x.txt").errno == EROFS)
+        #expect(h.mkdir("docs", "sub").errno == EROFS)
+        #expect(h.open(try h.node("docs/readme.md"), flags: O_WRONLY).errno == EROFS)
+        #expect(h.chmod("docs/readme.md", 0o600).errno == EROFS)
+        #expect(h.unlink("docs", "readme.md").errno == EROFS)
+        #expect(h.access(try h.node("docs/readme.md"), W_OK).errno == EROFS)
+        #expect(try text(t, "docs/readme.md") == "docs\n")
+    }
+
+    /// The refusal is decided by the name alone: the same errno whether or
+    /// not a hidden file of that name exists, and the hidden one is untouched.
+    @Test(arguments: [".env", "id_rsa", "server.pem", "keys.secret", "../outside"])
+    func hiddenNamesAreRefusedAlikeWhetherOrNotTheyExist(_ name: String) throws {
+        guard !name.contains("/") else { return }
+        let t = try SourceTree()
+        let h = try granted(t, deny: ["**/*.secret"])
+        let missing = h.create("projects/demo", name).errno
+        try t.file("projects/demo/" + name, "SECRET\n")
+        let present = h.create("projects/demo", name).errno
+        #expect(missing == EACCES)
+        #expect(present == EACCES)
+        #expect(h.mkdir("projects/demo", name).errno == EACCES)
+        #expect(h.symlink("projects/demo", name, to: "x").errno == EACCES)
+        #expect(try text(t, "projects/demo/" + name) == "SECRET\n")
+    }
+
+    /// A name hidden by what it is, not by its name: a symlink leading out
+    /// of the view, a hard link to a secret. Creating over one is refused
+    /// like a hidden name (EACCES), never EEXIST, and it is left as it was.
+    @Test func namesHiddenByIdentityAreRefusedLikeHiddenNames() throws {
+        let t = try SourceTree()
+        try t.file(".ssh/id_ed25519", "SECRET-KEY\n")
+        try t.symlink("projects/demo/escape", to: "../../.ssh/id_ed25519")
+        try t.hardLink("projects/demo/linked", to: ".ssh/id_ed25519")
+        let h = try granted(t)
+        for name in ["escape", "linked"] {
+            #expect(h.lookup("projects/demo/" + name) == .negative(timeout: h.gate.negativeTimeout))
+            #expect(h.create("projects/demo", name).errno == EACCES, "\(name)")
+            #expect(h.create("projects/demo", name, flags: O_WRONLY | O_CREAT | O_EXCL).errno == EACCES, "\(name)")
+            #expect(h.mkdir("projects/demo", name).errno == EACCES, "\(name)")
+            #expect(h.symlink("projects/demo", name, to: "x").errno == EACCES, "\(name)")
+        }
+        try t.file("projects/demo/a.txt", "a\n")
+        #expect(h.rename("projects/demo", "a.txt", to: "projects/demo", "linked").errno == EACCES)
+        #expect(h.rename("projects/demo", "a.txt", to: "projects/demo", "escape").errno == EACCES)
+        #expect(try text(t, ".ssh/id_ed25519") == "SECRET-KEY\n")
+        #expect(try text(t, "projects/demo/linked") == "SECRET-KEY\n")
+        #expect(try t.lstat("projects/demo/escape").st_mode & 0o170000 == 0o120000)
+    }
+
+    @Test func renameRefusesHiddenAndReadOnlyDestinations() throws {
+        let t = try SourceTree()
+        try t.file("projects/demo/a.txt", "a\n")
+        try t.file("projects/demo/.env", "SECRET\n")
+        let h = try granted(t)
+        #expect(h.rename("projects/demo", "a.txt", to: "projects/demo", ".env").errno == EACCES)
+        #expect(h.rename("projects/demo", "a.txt", to: "docs", "a.txt").errno == EROFS)
+        #expect(h.rename("projects/demo", "a.txt", to: ".", "a.txt").errno == EACCES, "outside the view")
+        #expect(try text(t, "projects/demo/.env") == "SECRET\n")
+        #expect(h.rename("projects/demo", "a.txt", to: "projects/demo", "b.txt").errno == 0)
+        #expect(try text(t, "projects/demo/b.txt") == "a\n")
+        #expect(try h.contents("projects/demo/b.txt") == Array("a\n".utf8), "the moved node re-opens at its new name")
+    }
+
+    @Test func renameFlagsNoReplaceAndExchange() throws {
+        let t = try SourceTree()
+        try t.file("projects/demo/a", "A")
+        try t.file("projects/demo/b", "B")
+        let h = try granted(t)
+        #expect(h.rename("projects/demo", "a", to: "projects/demo", "b", mode: .noReplace).errno == EEXIST)
+        #expect(h.rename("projects/demo", "a", to: "projects/demo", "b", mode: .exchange).errno == 0)
+        #expect(try text(t, "projects/demo/a") == "B")
+        #expect(try text(t, "projects/demo/b") == "A")
+    }
+
+    /// A directory moved out from under a deny anchored at its old place
+    /// would show what that deny hid: EXDEV, so mv copies what is shown.
+    @Test func aDirectoryMovesOnlyWhereTheSameRulesHide() throws {
+        let t = try SourceTree()
+        try t.file("projects/demo/build/x.key", "SECRET\n")
+        try t.file("projects/demo/src/main.c", "int main;\n")
+        let h = try granted(t, deny: ["projects/demo/build/*.key"])
+        #expect(h.rename("projects/demo", "build", to: "projects/demo", "out").errno == EXDEV)
+        #expect(h.rename("projects/demo", "src", to: "projects/demo", "source").errno == 0)
+        #expect(try h.list("projects/demo/source") == ["main.c"])
+    }
+
+    @Test func removingADirectoryThatHoldsHiddenEntriesFails() throws {
+        let t = try SourceTree()
+        try t.file("projects/demo/sub/.env", "SECRET\n")
+        let h = try granted(t)
+        #expect(try h.list("projects/demo/sub") == [])
+        #expect(h.rmdir("projects/demo", "sub").errno == ENOTEMPTY)
+        #expect(try text(t, "projects/demo/sub/.env") == "SECRET\n")
+    }
+
+    @Test func symlinksMustStayInsideTheView() throws {
+        let t = try SourceTree()
+        try t.file("projects/demo/a.txt", "a\n")
+        let h = try granted(t)
+        #expect(h.symlink("projects/demo", "abs", to: "/etc/passwd").errno == EACCES)
+        #expect(h.symlink("projects/demo", "up", to: "../../../etc/passwd").errno == EACCES)
+        #expect(h.symlink("projects/demo", "env", to: ".env").errno == EACCES)
+        #expect(h.symlink("projects/demo", "ok", to: "a.txt").errno == 0)
+        #expect(h.symlink("projects/demo", "later", to: "build/out.bin").errno == 0, "a target made later")
+        #expect(try h.readlink(try h.node("projects/demo/later")).get() == "build/out.bin")
+    }
+
+    @Test func setuidIsStrippedAndDevicesAreRefused() throws {
+        let t = try SourceTree()
+        try t.file("projects/demo/tool", "#!/bin/sh\n")
+        let h = try granted(t)
+        let (_, fh) = try h.create("projects/demo", "suid", mode: 0o4755).get()
+        h.release(fh)
+        #expect(try t.lstat("projects/demo/suid").st_mode & 0o7777 == 0o755)
+        #expect(try h.chmod("projects/demo/tool", 0o6755).get().mode & 0o7777 == 0o755)
+        _ = try h.mkdir("projects/demo", "shared", mode: 0o775).get()
+        #expect(try h.chmod("projects/demo/shared", 0o2775).get().mode & 0o7777 == 0o2775, "directories keep setgid")
+        #expect(h.mknod("projects/demo", "disk", mode: 0o060600).errno == EPERM)
+        #expect(h.mknod("projects/demo", "tty", mode: 0o020600).errno == EPERM)
+        #expect(h.mknod("projects/demo", "fifo", mode: 0o010644).errno == 0)
+    }
+
+    @Test func onlyUserAttributesCanBeSet() throws {
+        let t = try SourceTree()
+        try t.file("projects/demo/a", "a")
+        let h = try granted(t)
+        #expect(h.setxattr("projects/demo/a", "security.capability", "x").errno == EPERM)
+        #expect(h.setxattr("projects/demo/a", "trusted.overlay.opaque", "y").errno == EPERM)
+        let user = h.setxattr("projects/demo/a", "user.note", "hi").errno
+        #expect(user == 0 || user == ENOTSUP, "user.* reaches the source (tmpfs may not support it)")
+    }
+
+    /// A hard link into a store, made before the mount, is the secret's own
+    /// inode: no write-open, truncate or chmod through it.
+    @Test func aHardLinkToASecretCannotBeChanged() throws {
+        let t = try SourceTree()
+        try t.file(".ssh/id_ed25519", "SECRET-KEY\n")
+        try t.hardLink("projects/demo/innocent", to: ".ssh/id_ed25519")
+        let h = try granted(t)
+        if case .entry(let ino) = h.lookup("projects/demo/innocent") {
+            #expect(h.open(ino, flags: O_WRONLY).errno != 0)
+            #expect(h.truncate("projects/demo/innocent", 0).errno != 0)
+        }
+        #expect(h.unlink("projects/demo", "innocent").errno == ENOENT)
+        #expect(try text(t, ".ssh/id_ed25519") == "SECRET-KEY\n")
+    }
+
+    @Test func unlinkAndRmdirInsideAGrant() throws {
+        let t = try SourceTree()
+        try t.file("projects/demo/a", "a")
+        let h = try granted(t, log: .outside)
+        _ = try h.mkdir("projects/demo", "d").get()
+        #expect(h.unlink("projects/demo", "a").errno == 0)
+        #expect(h.rmdir("projects/demo", "d").errno == 0)
+        #expect(try h.list("projects/demo") == [])
+        let events = try h.auditRecords().map(\.event)
+        #expect(events.contains("unlink") && events.contains("rmdir") && events.contains("mkdir"))
+    }
+}
