@@ -48,9 +48,10 @@ enum LowLevelOps {
                 return .none
             }
         }
-        ops.getattr = { req, ino, _ in
+        ops.getattr = { req, ino, fi in
             Reply.answer(req) { r throws(Errno) in
-                let (st, timeout) = try r.gate.getattr(InodeNumber(ino))
+                let handle = fi.map { FileHandle($0.pointee.fh) }
+                let (st, timeout) = try r.gate.getattr(InodeNumber(ino), handle: handle)
                 return .attributes(st, timeout: timeout)
             }
         }

@@ -14,8 +14,7 @@ extension GateFileSystem {
         let verdict = try judge(name, in: dir)
         guard case .shown(let st, _) = verdict, st.kind == .symlink else { return verdict }
         let target = try Sys.readlink(in: parentFD.descriptor, name)
-        let dangles = linkMayDangle(name, in: dir.cursor)
-        guard (try? resolveLink(target, from: parentIno, allowMissing: dangles)) != nil else {
+        guard linkResolves(target, from: parentIno, granted: linkMayDangle(name, in: dir.cursor)) else {
             return .hidden(rule: "symlink-escape")
         }
         return verdict

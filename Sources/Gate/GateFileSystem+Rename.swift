@@ -36,6 +36,10 @@ extension GateFileSystem {
         try Sys.rename(in: from.dir.descriptor, name, to: to.dir.descriptor, newName, effective)
         note(moved: source, from: from, to: to)
         if mode == .exchange, let existing { note(moved: existing, from: to, to: from) }
+        // A file replaced by the rename lost a link; its other names must show it.
+        if mode == .replace, let existing, existing.identity != source.identity, existing.kind != .directory {
+            linkCountChanged(existing.identity, links: existing.nlink)
+        }
         let flags: String? = switch mode {
         case .replace: nil
         case .noReplace: "noreplace"

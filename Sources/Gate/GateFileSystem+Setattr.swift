@@ -93,8 +93,10 @@ extension GateFileSystem {
     }
 
     /// setxattr inside a grant, for `user.*` only: `security.*` and
-    /// `trusted.*` (labels, capabilities, overlay metadata) answer EPERM,
-    /// any other namespace EOPNOTSUPP.
+    /// `trusted.*` (labels, capabilities, overlay metadata) answer EPERM and
+    /// are logged as denials; any other namespace answers EOPNOTSUPP, as a
+    /// file system without them would, unlogged: cp -a and sed -i try
+    /// `system.posix_acl_access` on every file they write.
     public func setxattr(
         _ ino: InodeNumber, name: [UInt8], value: UnsafeRawBufferPointer, flags: Int32, caller: Caller?
     ) throws(Errno) {
@@ -114,9 +116,8 @@ extension GateFileSystem {
         try requireWritable(ino, rec, op: op, caller: caller)
         guard name.starts(with: Array("user.".utf8)) else {
             let privileged = name.starts(with: Array("security.".utf8)) || name.starts(with: Array("trusted.".utf8))
-            throw refusal(
-                op: op, rule: "xattr-namespace", path: table.path(of: ino), caller: caller,
-                errno: privileged ? .notPermitted : .notSupported)
+            guard privileged else { throw Errno.notSupported }
+            throw refusal(op: op, rule: "xattr-namespace", path: table.path(of: ino), caller: caller, errno: .notPermitted)
         }
         guard rec.kind == .regular || rec.kind == .directory else { throw Errno.notPermitted }
         let fd = try readableFD(ino)

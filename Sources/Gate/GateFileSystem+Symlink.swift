@@ -22,6 +22,19 @@ extension GateFileSystem {
         policy.step(parentCursor, name: name, isDirectory: false).0.isWritable
     }
 
+    /// Whether a link is shown: its target resolves inside the view. Inside
+    /// a grant a target not made yet resolves, and so does a loop, every
+    /// hop of which was a shown link (following it gives ELOOP, as
+    /// natively): an agent that made `ln -s l l` sees its link.
+    func linkResolves(_ target: [UInt8], from directory: InodeNumber, granted: Bool) -> Bool {
+        do {
+            _ = try resolveLink(target, from: directory, allowMissing: granted)
+            return true
+        } catch {
+            return granted && error == .tooManySymbolicLinkLevels
+        }
+    }
+
     /// The largest number of symlinks followed in one resolution (as Linux's MAXSYMLINKS).
     static let maxSymlinkHops = 40
 
@@ -109,20 +122,29 @@ extension GateFileSystem {
 
     /// The link's target, rewritten as the shortest relative path from the
     /// link's directory to its canonical target, so the kernel resolves it
-    /// through visible directories of the view only.
+    /// through visible directories of the view only. Inside a write grant
+    /// the target is returned as written, once it has resolved the same way:
+    /// git, cp and rsync copy links by their text, and a rewritten one would
+    /// be a change (`./x` read back as `x`).
     public func readlink(_ ino: InodeNumber, caller: Caller?) throws(Errno) -> [UInt8] {
         guard let rec = table.record(ino), rec.kind == .symlink else { throw Errno.invalidArgument }
         let parentFD = try directoryFD(rec.parent)
         _ = try restat(rec, in: parentFD)
         let raw = try Sys.readlink(in: parentFD.descriptor, rec.name)
+        // The target changed since lookup and now escapes the view.
+        func escaped() -> Errno {
+            recordDeny(op: "readlink", rule: "symlink-escape", path: table.path(of: ino), caller: caller)
+            return Errno.noSuchFileOrDirectory
+        }
+        if table.record(rec.parent)?.cursor.map({ linkMayDangle(rec.name, in: $0) }) ?? false {
+            guard linkResolves(raw, from: rec.parent, granted: true) else { throw escaped() }
+            return raw
+        }
         let target: [[UInt8]]
         do {
-            let dangles = table.record(rec.parent)?.cursor.map { linkMayDangle(rec.name, in: $0) } ?? false
-            target = try resolveLink(raw, from: rec.parent, allowMissing: dangles)
+            target = try resolveLink(raw, from: rec.parent)
         } catch {
-            // The target changed since lookup and now escapes the view.
-            recordDeny(op: "readlink", rule: "symlink-escape", path: table.path(of: ino), caller: caller)
-            throw Errno.noSuchFileOrDirectory
+            throw escaped()
         }
         let from = table.segments(of: rec.parent)
         var common = 0

@@ -95,6 +95,7 @@ extension GateFileSystem {
         guard case .shown(let st, _) = try classify(target) else { throw Errno.noSuchFileOrDirectory }
         if directory != (st.kind == .directory) { throw directory ? Errno.notDirectory : Errno.isDirectory }
         try Sys.remove(in: target.dir.descriptor, name, directory: directory)
+        if !directory { linkCountChanged(st.identity, links: st.nlink) }
         audit?.record(.change(directory ? .rmdir : .unlink), path: path(parentIno, name), caller: caller)
     }
 
@@ -120,6 +121,7 @@ extension GateFileSystem {
             try? Sys.remove(in: target.dir.descriptor, name, directory: false)
             throw Errno.staleNFSFileHandle
         }
+        linkCountChanged(st.identity, links: st.nlink)
         audit?.record(.change(.link(target: table.path(of: ino))), path: path(parentIno, name), caller: caller)
         return enter(name, in: parentIno, stat: st, cursor: nil)
     }

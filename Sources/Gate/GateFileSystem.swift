@@ -110,6 +110,16 @@ public final class GateFileSystem: Sendable {
         }
     }
 
+    /// After a change to a file's link count made through one of its names:
+    /// the kernel holds each name of a hard-linked file as a node of its own,
+    /// so the others' cached attributes (nlink, ctime) are dropped, as a
+    /// native stat of another name would show the change at once.
+    func linkCountChanged(_ identity: FileIdentity, links: UInt32) {
+        guard links > 1 else { return }
+        let invalidate = invalidator.withLock { $0 }
+        for ino in table.nodes(of: identity) { invalidate?(ino) }
+    }
+
     private static func entry(of path: String) -> (parent: FileIdentity, name: [UInt8])? {
         guard let slash = path.lastIndex(of: "/") else { return nil }
         let parentPath = slash == path.startIndex ? "/" : String(path[..<slash])
@@ -133,10 +143,15 @@ public final class GateFileSystem: Sendable {
         return out
     }
 
-    public func getattr(_ ino: InodeNumber) throws(Errno) -> (FileStat, Double) {
+    /// With `handle` (fstat of an open file), the attributes come from the
+    /// open descriptor: the file may have no name any more (unlinked while
+    /// open: nlink 0), and it is the file that open approved.
+    public func getattr(_ ino: InodeNumber, handle: FileHandle? = nil) throws(Errno) -> (FileStat, Double) {
         guard let rec = table.record(ino) else { throw Errno.noSuchFileOrDirectory }
         let st: FileStat
-        if rec.kind == .directory {
+        if let handle, let file = handles.file(handle), file.ino == ino {
+            st = try Sys.stat(fd: file.fd.descriptor)
+        } else if rec.kind == .directory {
             st = try Sys.stat(fd: try directoryFD(ino).descriptor)
         } else {
             st = try restat(rec, in: try directoryFD(rec.parent))

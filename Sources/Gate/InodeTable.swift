@@ -89,6 +89,13 @@ final class InodeTable: Sendable {
         }
     }
 
+    /// Every node of the file `identity` (one per name the kernel looked it
+    /// up by: hard links are nodes of their own). A scan, made only when a
+    /// file with more than one link changes its link count.
+    func nodes(of identity: FileIdentity) -> [InodeNumber] {
+        state.withLock { s in s.records.numbers { $0.identity == identity }.map(InodeNumber.init) }
+    }
+
     /// Records the attributes just sent to the kernel for a regular file.
     func noteAttributes(_ ino: InodeNumber, _ stamp: ChangeStamp) {
         state.withLock { s in

@@ -7,8 +7,8 @@
 public enum AuditKey: String, CodingKey, CaseIterable, Sendable {
     // Every line.
     case time, event, path, pid, uid, gid, process, container
-    // mount / unmount
-    case source, mountpoint, options, policy, rules
+    // mount / unmount (`write` only when some pattern grants write)
+    case source, mountpoint, options, policy, rules, write
     // open / read / close / opendir
     case flags, handle, result, offset, size, bytes, reads
     // deny

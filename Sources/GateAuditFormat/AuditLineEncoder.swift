@@ -111,21 +111,7 @@ public struct AuditLineEncoder {
     private static func appendFields(_ kind: AuditEventKind, to buffer: inout [UInt8]) {
         switch kind {
         case .mount(let info), .unmount(let info):
-            buffer.appendKey(.source)
-            JSONText.appendString(info.source, to: &buffer)
-            buffer.appendKey(.mountpoint)
-            JSONText.appendString(info.mountpoint, to: &buffer)
-            buffer.appendKey(.options)
-            buffer.append(UInt8(ascii: "["))
-            for (index, option) in info.options.enumerated() {
-                if index > 0 { buffer.append(UInt8(ascii: ",")) }
-                JSONText.appendString(option, to: &buffer)
-            }
-            buffer.append(UInt8(ascii: "]"))
-            buffer.appendKey(.policy)
-            JSONText.appendString(info.policyDigest, to: &buffer)
-            buffer.appendKey(.rules)
-            buffer.appendDecimal(Int64(info.rules))
+            appendFields(info, to: &buffer)
         case .open(let mode, let handle, let errno):
             buffer.appendKey(.flags)
             buffer.append(UInt8(ascii: "\""))
@@ -164,6 +150,33 @@ public struct AuditLineEncoder {
             buffer.appendKey(.bytes)
             buffer.appendDecimal(Int64(bytes))
         }
+    }
+
+    private static func appendFields(_ info: MountInfo, to buffer: inout [UInt8]) {
+        buffer.appendKey(.source)
+        JSONText.appendString(info.source, to: &buffer)
+        buffer.appendKey(.mountpoint)
+        JSONText.appendString(info.mountpoint, to: &buffer)
+        buffer.appendKey(.options)
+        appendStrings(info.options, to: &buffer)
+        buffer.appendKey(.policy)
+        JSONText.appendString(info.policyDigest, to: &buffer)
+        buffer.appendKey(.rules)
+        buffer.appendDecimal(Int64(info.rules))
+        if !info.write.isEmpty {
+            buffer.appendKey(.write)
+            appendStrings(info.write, to: &buffer)
+        }
+    }
+
+    /// A JSON array of strings.
+    private static func appendStrings(_ strings: [String], to buffer: inout [UInt8]) {
+        buffer.append(UInt8(ascii: "["))
+        for (index, text) in strings.enumerated() {
+            if index > 0 { buffer.append(UInt8(ascii: ",")) }
+            JSONText.appendString(text, to: &buffer)
+        }
+        buffer.append(UInt8(ascii: "]"))
     }
 
     private static func appendClose(

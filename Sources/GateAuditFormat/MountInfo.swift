@@ -10,12 +10,18 @@ public struct MountInfo: Sendable, Hashable {
     public var policyDigest: String
     /// How many rules the policy holds.
     public var rules: Int
+    /// The patterns that grant write, as written; empty for a read-only view
+    /// (the line then has no `write` key, as before write grants existed).
+    public var write: [String]
 
-    public init(source: String, mountpoint: String, options: [String], policyDigest: String, rules: Int) {
+    public init(
+        source: String, mountpoint: String, options: [String], policyDigest: String, rules: Int, write: [String] = []
+    ) {
         self.source = source
         self.mountpoint = mountpoint
         self.options = options
         self.policyDigest = policyDigest
         self.rules = rules
+        self.write = write
     }
 }

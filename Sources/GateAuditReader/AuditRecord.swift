@@ -37,6 +37,8 @@ public struct AuditRecord: Decodable, Sendable, Equatable, CustomStringConvertib
     public var options: [String]?
     public var policy: String?
     public var rules: UInt64?
+    /// The patterns that grant write; nil on a read-only view's line.
+    public var write: [String]?
     // open / read / close
     public var flags: String?
     public var handle: UInt64?

@@ -1,11 +1,11 @@
 import GateAuditFormat
 
-/// Totals over a log: bytes read and opens per path, denials by rule, and the
-/// busiest processes.
+/// Totals over a log: bytes read and opens per path, what was changed where,
+/// denials by rule, and the busiest processes.
 ///
-/// Bytes come from `close` lines (exact per handle, and present in both read
-/// modes); for handles still open when the log ends, the sum of their `read`
-/// lines is used instead. Handles are numbered per mount, so a `mount` line
+/// Bytes read and written come from `close` lines (exact per handle, and
+/// present in both read modes); for handles still open when the log ends, the
+/// sums of their `read` and `write` lines are used instead. Handles are numbered per mount, so a `mount` line
 /// settles the previous mount's open handles. `gatefs log summary` renders them.
 public struct AuditSummary: Sendable {
     public struct PathStats: Sendable, Equatable {
@@ -13,6 +13,15 @@ public struct AuditSummary: Sendable {
         public var failedOpens = 0
         public var bytes: UInt64 = 0
         public var denials = 0
+    }
+
+    /// What was done to one path through a write grant.
+    public struct ChangeStats: Sendable, Equatable {
+        public var writes: UInt64 = 0
+        public var bytesWritten: UInt64 = 0
+        /// The other change events by name (`create` 1, `setattr` 2); a
+        /// `rename` counts at its source and at its destination.
+        public var events: [String: Int] = [:]
     }
 
     public struct ProcessStats: Sendable, Equatable {
@@ -27,6 +36,8 @@ public struct AuditSummary: Sendable {
     public private(set) var last: AuditTime?
     public private(set) var eventCounts: [String: Int] = [:]
     public private(set) var paths: [String: PathStats] = [:]
+    /// Paths changed through the view ("files changed").
+    public private(set) var changes: [String: ChangeStats] = [:]
     public private(set) var denialsByRule: [String: Int] = [:]
     /// Keyed by process name (`?` when unknown).
     public private(set) var processes: [String: ProcessStats] = [:]
@@ -43,6 +54,8 @@ public struct AuditSummary: Sendable {
         var path: String
         var process: String
         var bytesFromReads: UInt64
+        var writesFromLines: UInt64 = 0
+        var bytesFromWrites: UInt64 = 0
     }
     private var openHandles: [UInt64: OpenHandle] = [:]
 
@@ -77,6 +90,9 @@ public struct AuditSummary: Sendable {
             let owner = record.handle.flatMap { openHandles.removeValue(forKey: $0) }
             paths[owner?.path ?? record.path, default: PathStats()].bytes += bytes
             processes[owner?.process ?? process, default: ProcessStats()].bytes += bytes
+            if let writes = record.writes {
+                addWrites(writes, bytes: record.written ?? 0, to: owner?.path ?? record.path)
+            }
         case .deny:
             let count = Int(clamping: record.denials)
             denials += record.denials
@@ -91,8 +107,36 @@ public struct AuditSummary: Sendable {
         case .backpressure:
             backpressureMicroseconds += record.waitedMicroseconds ?? 0
         default:
+            addChange(record, process: process)
+        }
+    }
+
+    /// A change line: a write counts into its handle until the `close`
+    /// line's totals settle it; a `create` opens a handle as `open` does.
+    private mutating func addChange(_ record: AuditRecord, process: String) {
+        guard let kind = record.kind, kind.isChange else { return }
+        switch kind {
+        case .write:
+            if let handle = record.handle {
+                openHandles[handle]?.writesFromLines += 1
+                openHandles[handle]?.bytesFromWrites += record.bytes ?? 0
+            }
+            return
+        case .create:
+            if let handle = record.handle {
+                openHandles[handle] = OpenHandle(path: record.path, process: process, bytesFromReads: 0)
+            }
+        case .rename:
+            if let to = record.to { changes[to, default: ChangeStats()].events[record.event, default: 0] += 1 }
+        default:
             break
         }
+        changes[record.path, default: ChangeStats()].events[record.event, default: 0] += 1
+    }
+
+    private mutating func addWrites(_ writes: UInt64, bytes: UInt64, to path: String) {
+        changes[path, default: ChangeStats()].writes += writes
+        changes[path, default: ChangeStats()].bytesWritten += bytes
     }
 
     /// Counts the reads of handles that never got a `close` line.
@@ -104,6 +148,9 @@ public struct AuditSummary: Sendable {
         for handle in openHandles.values {
             paths[handle.path, default: PathStats()].bytes += handle.bytesFromReads
             processes[handle.process, default: ProcessStats()].bytes += handle.bytesFromReads
+            if handle.writesFromLines > 0 {
+                addWrites(handle.writesFromLines, bytes: handle.bytesFromWrites, to: handle.path)
+            }
         }
         openHandles.removeAll()
     }

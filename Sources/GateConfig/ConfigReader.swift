@@ -17,7 +17,7 @@ struct ConfigReader {
     }
 
     static let topKeys = ["source", "inode_numbers", "deny", "allow", "secrets", "log"]
-    static let allowKeys = ["path"]
+    static let allowKeys = ["path", "write"]
     static let secretsKeys = ["builtin", "except"]
     static let logKeys = ["path", "reads", "rotate_bytes", "keep"]
 
@@ -59,7 +59,7 @@ struct ConfigReader {
             config.deny = patterns(value, at: [.key("deny")], "'deny'")
         }
         if let value = table["allow"] {
-            config.allow = allowEntries(value)
+            (config.allow, config.write) = allowEntries(value)
         }
         if let value = table["secrets"] {
             let at: DocumentPath = [.key("secrets")]
@@ -79,27 +79,31 @@ struct ConfigReader {
         return config
     }
 
-    private mutating func allowEntries(_ value: any TOMLValueConvertible) -> [Pattern] {
+    /// Every `[[allow]]` path, and those of them with `write = true`.
+    private mutating func allowEntries(_ value: any TOMLValueConvertible) -> (allow: [Pattern], write: [Pattern]) {
         let at: DocumentPath = [.key("allow")]
         guard let array = value.array, array.allSatisfy({ $0.table != nil }) else {
             report("'allow' must be [[allow]] tables, each with a 'path' key", at: at)
-            return []
+            return ([], [])
         }
-        var result: [Pattern] = []
+        var allow: [Pattern] = []
+        var write: [Pattern] = []
         for (k, element) in array.enumerated() {
             let entryAt = at + [.index(k)]
             guard let entry = element.table else { continue }
             checkKeys(entry, at: entryAt, known: Self.allowKeys, context: "[[allow]]")
+            let grants = entry["write"].flatMap { bool($0, at: entryAt + [.key("write")], "'write' in [[allow]]") }
             guard let path = entry["path"] else {
                 report("[[allow]] needs a 'path' key", at: entryAt, key: true)
                 continue
             }
             let pathAt = entryAt + [.key("path")]
             if let text = string(path, at: pathAt, "'path' in [[allow]]"), let p = pattern(text, at: pathAt) {
-                result.append(p)
+                allow.append(p)
+                if grants == true { write.append(p) }
             }
         }
-        return result
+        return (allow, write)
     }
 
     private mutating func excepts(_ value: any TOMLValueConvertible, at: DocumentPath) -> [String] {

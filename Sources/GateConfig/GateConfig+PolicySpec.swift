@@ -1,12 +1,13 @@
 public import GatePolicy
 
 extension GateConfig {
-    /// The rules for a `Policy`: this config's allows and denies plus the
-    /// command line's, the built-in secrets minus excepted entries, and the
+    /// The rules for a `Policy`: this config's allows, write grants and
+    /// denies plus the command line's (an `extraWrite` pattern is an allow
+    /// too, as `--allow-write` shows what it grants), the built-in secrets minus excepted entries, and the
     /// paths gatefs hides for itself. Throws if a `secretExcept` string set
     /// after parsing is neither an entry name nor a pattern.
     public func policySpec(
-        extraAllow: [Pattern], extraDeny: [Pattern], hidden: [HiddenPath]
+        extraAllow: [Pattern], extraWrite: [Pattern] = [], extraDeny: [Pattern], hidden: [HiddenPath]
     ) throws(ConfigError) -> PolicySpec {
         let names = BuiltinSecrets.entries.map(\.name)
         var exceptPatterns: [Pattern] = []
@@ -21,7 +22,7 @@ extension GateConfig {
         }
         let secrets = builtinSecrets ? BuiltinSecrets.entries.filter { !secretExcept.contains($0.name) } : []
         return PolicySpec(
-            allow: allow + extraAllow, deny: deny + extraDeny, secrets: secrets,
+            allow: allow + extraAllow + extraWrite, write: write + extraWrite, deny: deny + extraDeny, secrets: secrets,
             secretExcept: exceptPatterns, hidden: hidden)
     }
 }

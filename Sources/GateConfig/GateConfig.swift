@@ -10,7 +10,10 @@ public struct GateConfig: Sendable {
     public var source: String?
     /// Which inode numbers the view reports.
     public var inodeNumbers: InodeNumbering
+    /// Every `[[allow]]` path, those with `write = true` included.
     public var allow: [Pattern]
+    /// The `[[allow]]` paths with `write = true`; each is in `allow` too.
+    public var write: [Pattern]
     public var deny: [Pattern]
     /// Whether the built-in secret-store list applies.
     public var builtinSecrets: Bool
@@ -33,6 +36,7 @@ public struct GateConfig: Sendable {
         source = nil
         inodeNumbers = .source
         allow = []
+        write = []
         deny = []
         builtinSecrets = true
         secretExcept = []

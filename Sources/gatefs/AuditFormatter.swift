@@ -66,13 +66,17 @@ struct AuditFormatter: Sendable {
         case .open:
             let result = r.result ?? "?"
             return "\(r.flags ?? "?") \(handle)" + (result == "ok" ? "" : "  " + paint("→ " + Self.sanitize(result), .red))
-        case .read:
+        case .read, .write:
             var text = "\(handle) \(Self.humanBytes(r.bytes ?? 0)) at \(r.offset ?? 0)"
             if let size = r.size, size != r.bytes { text += " (asked \(Self.humanBytes(size)))" }
             return text
         case .close:
             let reads = r.reads ?? 0
-            return "\(handle) \(reads) read\(reads == 1 ? "" : "s"), \(Self.humanBytes(r.bytes ?? 0))"
+            var text = "\(handle) \(reads) read\(reads == 1 ? "" : "s"), \(Self.humanBytes(r.bytes ?? 0))"
+            if let writes = r.writes {
+                text += "; \(writes) write\(writes == 1 ? "" : "s"), \(Self.humanBytes(r.written ?? 0)) written"
+            }
+            return text
         case .deny:
             var text = "\(Self.sanitize(r.op ?? "?")) \(Self.sanitize(r.rule ?? "?")) → \(Self.sanitize(r.errno ?? "?"))"
             if let count = r.repeatCount {
@@ -86,7 +90,7 @@ struct AuditFormatter: Sendable {
         case .opendir:
             let result = r.result ?? "?"
             return handle + (result == "ok" ? "" : "  " + paint("→ " + Self.sanitize(result), .red))
-        case .xattr:
+        case .xattr, .setxattr:
             return "\(Self.sanitize(r.name ?? "?")) \(Self.humanBytes(r.bytes ?? 0))"
         case .header:
             return headerDetails(r)
@@ -96,7 +100,9 @@ struct AuditFormatter: Sendable {
             return paint(text, .yellow)
         case .mount:
             let options = (r.options ?? []).map(Self.sanitize).joined(separator: ",")
+            let write = (r.write ?? []).map(Self.sanitize).joined(separator: ", ")
             return "\(Self.sanitize(r.source ?? "?")) → \(Self.sanitize(r.mountpoint ?? "?"))  \(r.rules ?? 0) rules, policy \(Self.sanitize(String((r.policy ?? "?").prefix(19))))" + (options.isEmpty ? "" : " [\(options)]")
+                + (write.isEmpty ? "" : "  write: \(write)")
         case .unmount:
             return Self.sanitize(r.mountpoint ?? "?")
         case .backpressure:
@@ -105,7 +111,7 @@ struct AuditFormatter: Sendable {
         case .recover:
             return paint("cut an incomplete \(r.tornBytes ?? 0)-byte line left by a crash", .yellow)
         default:
-            return ""
+            return changeDetails(r)
         }
     }
 
@@ -114,7 +120,7 @@ struct AuditFormatter: Sendable {
         return "new file, continues the chain from hash \(Self.sanitize(String((r.previousHash ?? "?").prefix(16))))…"
     }
 
-    private func timeText(_ time: AuditTime) -> String {
+    func timeText(_ time: AuditTime) -> String {
         let millis = time.microseconds.floorDivided(by: 1_000_000).remainder / 1000
         var bytes: [UInt8] = []
         if utc {

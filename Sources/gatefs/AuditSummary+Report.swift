@@ -29,6 +29,9 @@ extension AuditSummary {
         }
         if byBytes.isEmpty { out.append("  none") }
 
+        out.append("")
+        out += changeReport(top: top)
+
         let rules = denialsByRule.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
         out.append("")
         out.append("Denials by rule")
@@ -55,6 +58,24 @@ extension AuditSummary {
                 + leftPad(AuditFormatter.humanBytes(stats.bytes), 12) + leftPad("\(stats.denials)", 9))
         }
         return out.joined(separator: "\n")
+    }
+
+    /// "Files changed": bytes and writes per path, then its other change events.
+    private func changeReport(top: Int) -> [String] {
+        let ranked = changes.sorted {
+            ($0.value.bytesWritten, $0.value.writes, $1.key) > ($1.value.bytesWritten, $1.value.writes, $0.key)
+        }
+        var out = ["Files changed (by bytes written)" + (ranked.count > top ? ", top \(top) of \(ranked.count)" : "")]
+        for (path, stats) in ranked.prefix(top) {
+            let events = AuditFilter.knownEvents.compactMap { name in
+                stats.events[name].map { $0 == 1 ? name : "\(name) ×\($0)" }
+            }
+            out.append("  " + leftPad(AuditFormatter.humanBytes(stats.bytesWritten), 10) + "  " + leftPad("\(stats.writes)", 5)
+                + " write\(stats.writes == 1 ? " " : "s")  " + AuditFormatter.sanitize(path)
+                + (events.isEmpty ? "" : "  (" + events.joined(separator: ", ") + ")"))
+        }
+        if ranked.isEmpty { out.append("  none") }
+        return out
     }
 
     private func leftPad(_ text: String, _ width: Int) -> String {

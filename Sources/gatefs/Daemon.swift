@@ -25,12 +25,12 @@ enum Daemon {
         ])
         let info = MountInfo(
             source: plan.source, mountpoint: plan.mountpoint, options: plan.mountOptions,
-            policyDigest: digest(plan.policy), rules: plan.policy.ruleCount)
+            policyDigest: digest(plan.policy), rules: plan.policy.ruleCount, write: plan.writeGrants)
         audit.record(.mount(info), path: [UInt8(ascii: ".")], caller: nil)
 
         let state = RuntimeState(
             mountpoint: plan.mountpoint, source: plan.source, pid: getpid(), log: plan.logPath,
-            rules: plan.policy.ruleCount, allowOther: plan.allowOther, started: Date())
+            rules: plan.policy.ruleCount, write: plan.writeGrants, allowOther: plan.allowOther, started: Date())
         defer { RuntimeState.remove(for: plan.mountpoint) }
         let options = FuseSession.Options(mountOptions: plan.mountOptions)
         log.debug("session starting", metadata: ["threads": "\(options.maxThreads)", "max_read": "\(options.maxRead)"])

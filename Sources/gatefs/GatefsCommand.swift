@@ -4,7 +4,7 @@ import ArgumentParser
 struct GatefsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gatefs",
-        abstract: "A read-only, allow-listed, audited view of your home directory for AI agents.",
+        abstract: "An allow-listed, audited view of your home directory for AI agents, writable only where a rule grants it.",
         version: GatefsVersion.string,
         subcommands: [MountCommand.self, UnmountCommand.self, StatusCommand.self, LogCommand.self, RunCommand.self])
 }

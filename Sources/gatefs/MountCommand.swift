@@ -4,7 +4,7 @@ import Glibc
 struct MountCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mount",
-        abstract: "Mount a read-only, allow-listed view of the source directory on MOUNTPOINT.",
+        abstract: "Mount an allow-listed view of the source directory on MOUNTPOINT, read-only except where --allow-write or write = true grants write.",
         discussion: """
             Without --foreground the command returns once the view is live and leaves the
             daemon running in the background. Stop it with `gatefs unmount MOUNTPOINT`.

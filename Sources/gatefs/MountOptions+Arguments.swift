@@ -5,6 +5,7 @@ extension MountOptions {
         if let config { out += ["--config", Paths.absolute(config)] }
         if let source { out += ["--source", Paths.absolute(source)] }
         for a in allow { out += ["--allow", a] }
+        for w in allowWrite { out += ["--allow-write", w] }
         for d in deny { out += ["--deny", d] }
         if let log { out += ["--log", Paths.absolute(log)] }
         if let inodeNumbers { out += ["--inode-numbers", inodeNumbers] }

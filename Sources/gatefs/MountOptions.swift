@@ -11,6 +11,11 @@ struct MountOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Show paths matching PATTERN (relative to the source). Repeatable.", valueName: "PATTERN"))
     var allow: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Show paths matching PATTERN and let them be changed through the view (deny rules and the built-in secrets still win). Repeatable.",
+        valueName: "PATTERN"))
+    var allowWrite: [String] = []
+
     @Option(name: .long, help: ArgumentHelp("Hide paths matching PATTERN, even if allowed. Repeatable.", valueName: "PATTERN"))
     var deny: [String] = []
 

@@ -15,7 +15,7 @@ extension MountPlan {
     var policySummary: Logger.Metadata {
         let spec = policy.spec
         return [
-            "rules": "\(policy.ruleCount)", "allow": "\(spec.allow.count)", "deny": "\(spec.deny.count)",
+            "rules": "\(policy.ruleCount)", "allow": "\(spec.allow.count)", "write": "\(spec.write.count)", "deny": "\(spec.deny.count)",
             "secret_entries": "\(spec.secrets.count)", "secret_patterns": "\(spec.secrets.map(\.patterns.count).reduce(0, +))",
             "secret_except": "\(spec.secretExcept.count)", "hidden": "\(spec.hidden.count)",
             "digest": "\(Daemon.digest(policy))",

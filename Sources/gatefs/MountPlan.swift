@@ -23,8 +23,13 @@ struct MountPlan: Sendable {
     /// Where the daemon's diagnostics go; nil without --debug.
     let debug: DebugTarget?
 
+    /// The patterns that grant write, as written (for status and the mount line).
+    var writeGrants: [String] { policy.spec.write.map(\.text) }
+
+    /// Read-write at the kernel only when some rule grants write: without
+    /// a grant the kernel itself refuses every change with EROFS.
     var mountOptions: [String] {
-        var o = ["ro", "nosuid", "nodev", "default_permissions", "fsname=gatefs", "subtype=gatefs"]
+        var o = [policy.spec.write.isEmpty ? "ro" : "rw", "nosuid", "nodev", "default_permissions", "fsname=gatefs", "subtype=gatefs"]
         if allowOther { o.append("allow_other") }
         return o
     }
@@ -141,9 +146,11 @@ struct MountPlan: Sendable {
 
     private static func compilePolicy(_ options: MountOptions, config: GateConfig, layout: MountLayout) throws -> Policy {
         let extraAllow = try options.allow.map { try compile($0, flag: "--allow") }
+        let extraWrite = try options.allowWrite.map { try compile($0, flag: "--allow-write") }
         let extraDeny = try options.deny.map { try compile($0, flag: "--deny") }
         do {
-            let spec = try config.policySpec(extraAllow: extraAllow, extraDeny: extraDeny, hidden: layout.hidden)
+            let spec = try config.policySpec(
+                extraAllow: extraAllow, extraWrite: extraWrite, extraDeny: extraDeny, hidden: layout.hidden)
             return Policy(SecretStoreLinks.resolve(spec, source: layout.source))
         } catch {
             throw CLIFailure(error.description)

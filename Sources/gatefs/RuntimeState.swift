@@ -9,6 +9,8 @@ struct RuntimeState: Codable, Sendable {
     var pid: Int32
     var log: String
     var rules: Int
+    /// The patterns that grant write; nil in a file from before write grants.
+    var write: [String]?
     var allowOther: Bool
     var started: Date
 

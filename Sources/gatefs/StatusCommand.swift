@@ -29,6 +29,7 @@ struct StatusCommand: ParsableCommand {
             print("  pid     \(e.pid.map(String.init) ?? "?")")
             print("  log     \(e.log ?? "?")")
             print("  rules   \(e.rules.map(String.init) ?? "?")")
+            print("  write   \(e.write.map { $0.isEmpty ? "none (read-only)" : $0.joined(separator: ", ") } ?? "?")")
         }
     }
 }
@@ -41,6 +42,8 @@ struct MountStatus: Codable, Sendable {
     var pid: Int32?
     var log: String?
     var rules: Int?
+    /// The patterns that grant write (empty: the view is read-only).
+    var write: [String]?
     var allowOther: Bool?
 
     static func all() -> [MountStatus] {
@@ -51,7 +54,8 @@ struct MountStatus: Codable, Sendable {
             let reachable = access(m.mountpoint, F_OK) == 0 || (errno != ENOTCONN && errno != ECONNABORTED)
             return MountStatus(
                 mountpoint: m.mountpoint, state: alive && reachable ? "live" : "stale", source: s?.source,
-                pid: alive ? s?.pid : nil, log: s?.log, rules: s?.rules, allowOther: s?.allowOther)
+                pid: alive ? s?.pid : nil, log: s?.log, rules: s?.rules, write: s?.write,
+                allowOther: s?.allowOther)
         }
     }
 }

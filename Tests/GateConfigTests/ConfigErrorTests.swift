@@ -47,6 +47,13 @@ struct BadConfig: Sendable, CustomTestStringConvertible {
         BadConfig("[secrets]\nexcept = \".ssh\"\n", 2, 10, "'except' in [secrets] must be an array of strings"),
         BadConfig("[log]\nrotate_bytes = 1.5\n", 2, 16, "'rotate_bytes' in [log] must be an integer"),
         BadConfig("log.keep = \"5\"\n", 1, 12, "'keep' in [log] must be an integer"),
+        // A write grant is a boolean.
+        BadConfig("[[allow]]\npath = \"a\"\nwrite = \"yes\"\n", 3, 9, "'write' in [[allow]] must be true or false"),
+        BadConfig("[[allow]]\npath = \"a\"\nwrite = 1\n", 3, 9, "'write' in [[allow]] must be true or false"),
+        BadConfig("allow = [{ path = \"a\", write = [true] }]\n", 1, 32, "'write' in [[allow]] must be true or false"),
+        // Both are wrong; the missing path, at the header, comes first in the file.
+        BadConfig("[[allow]]\nwrite = \"no\"\n", 1, 1, "[[allow]] needs a 'path' key"),
+        BadConfig("[[allow]]\npath = \"a\"\nwirte = true\n", 3, 1, "unknown key 'wirte' in [[allow]] (did you mean 'write'?)"),
         // Missing keys point at the table header.
         BadConfig("source = \"~\"\n\n[[allow]]\n# no path\n", 3, 1, "[[allow]] needs a 'path' key"),
         // Patterns: the column inside the string, escapes and all.

@@ -58,6 +58,27 @@ import Testing
         #expect(config.logKeep == 0)
     }
 
+    @Test func writeGrantsAreAllowsToo() throws {
+        let text = """
+            [[allow]]
+            path = "projects/demo"
+            write = true
+            [[allow]]
+            path = "notes"
+            write = false
+            [[allow]]
+            write = true
+            path = "src/*/lib"
+            [[allow]]
+            path = "docs"
+            """
+        let config = try GateConfig.parse(text, file: "f", home: "/h")
+        #expect(config.allow.map(\.text) == ["projects/demo", "notes", "src/*/lib", "docs"])
+        #expect(config.write.map(\.text) == ["projects/demo", "src/*/lib"])
+        #expect(try GateConfig.parse("[[allow]]\npath = \"a\"\n", file: "f", home: "/h").write.isEmpty)
+        #expect(GateConfig().write.isEmpty)
+    }
+
     @Test(arguments: InodeNumbering.allCases)
     func inodeNumbers(_ numbers: InodeNumbering) throws {
         for text in ["inode_numbers = \"\(numbers.rawValue)\"\n", "inode_numbers = '\(numbers.rawValue)'\n[log]\nkeep = 1\n"] {
@@ -108,6 +129,7 @@ import Testing
         for header in ["[[allow]]", "[secrets]", "[log]"] { #expect(text.contains("\n\(header)\n")) }
         #expect(config.logReads == .all && config.logKeep == 5 && config.logRotateBytes == 64 << 20)
         #expect(config.inodeNumbers == .source)
+        #expect(config.write.map(\.text) == ["projects/demo"])
     }
 
     @Test func loadReadsTheFile() throws {

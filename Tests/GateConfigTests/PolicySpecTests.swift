@@ -43,6 +43,22 @@ import Testing
         #expect(p.spec.deny.map(\.text) == ["a", "b"])
     }
 
+    @Test func writeGrantsFromTheFileAndTheCommandLine() throws {
+        let config = try GateConfig.parse(
+            "[[allow]]\npath = \"projects/demo\"\nwrite = true\n[[allow]]\npath = \"notes\"\n", file: "f", home: "/h")
+        let spec = try config.policySpec(
+            extraAllow: [try Pattern("docs")], extraWrite: [try Pattern("tmp/agent")], extraDeny: [], hidden: [])
+        #expect(spec.allow.map(\.text) == ["projects/demo", "notes", "docs", "tmp/agent"])
+        #expect(spec.write.map(\.text) == ["projects/demo", "tmp/agent"])
+        let p = Policy(spec)
+        #expect(p.decide("tmp/agent/x", isDirectory: false).write == .write("tmp/agent"))
+        #expect(p.decide("projects/demo/x", isDirectory: false).write == .write("projects/demo"))
+        #expect(p.decide("notes/x", isDirectory: false) == Decision(visibility: .visible, rule: .allow("notes")))
+        // The built-in list beats the grant.
+        #expect(p.decide("projects/demo/.env", isDirectory: false).visibility == .hidden)
+        #expect(p.decide("projects/demo/sub/.ssh/id_rsa", isDirectory: false).write == nil)
+    }
+
     @Test func hiddenPathsPassThrough() throws {
         let log = HiddenPath(path: "state/access.jsonl", reason: "audit-log", prefixMatch: true)
         let p = try policy("", hidden: [log])

@@ -9,12 +9,13 @@ func pattern(_ text: String) -> Pattern {
     }
 }
 
+/// `write` patterns are allows too, as config and flags make them.
 func spec(
-    allow: [String] = [], deny: [String] = [], secrets: [(String, [String])] = [],
+    allow: [String] = [], write: [String] = [], deny: [String] = [], secrets: [(String, [String])] = [],
     except: [String] = [], hidden: [HiddenPath] = []
 ) -> PolicySpec {
     PolicySpec(
-        allow: allow.map(pattern), deny: deny.map(pattern),
+        allow: (allow + write).map(pattern), write: write.map(pattern), deny: deny.map(pattern),
         secrets: secrets.map { SecretEntry(name: $0.0, patterns: $0.1.map(pattern)) },
         secretExcept: except.map(pattern), hidden: hidden)
 }

@@ -148,6 +148,10 @@ import Testing
         #expect(h.symlink("projects/demo", "ok", to: "a.txt").errno == 0)
         #expect(h.symlink("projects/demo", "later", to: "build/out.bin").errno == 0, "a target made later")
         #expect(try h.readlink(try h.node("projects/demo/later")).get() == "build/out.bin")
+        #expect(h.symlink("projects/demo", "dotted", to: "./a.txt").errno == 0)
+        #expect(h.symlink("projects/demo", "around", to: "../demo/a.txt").errno == 0)
+        #expect(try h.readlink(try h.node("projects/demo/dotted")).get() == "./a.txt", "read back as written")
+        #expect(try h.readlink(try h.node("projects/demo/around")).get() == "../demo/a.txt")
     }
 
     @Test func setuidIsStrippedAndDevicesAreRefused() throws {
@@ -171,6 +175,7 @@ import Testing
         let h = try granted(t)
         #expect(h.setxattr("projects/demo/a", "security.capability", "x").errno == EPERM)
         #expect(h.setxattr("projects/demo/a", "trusted.overlay.opaque", "y").errno == EPERM)
+        #expect(h.setxattr("projects/demo/a", "system.posix_acl_access", "z").errno == ENOTSUP)
         let user = h.setxattr("projects/demo/a", "user.note", "hi").errno
         #expect(user == 0 || user == ENOTSUP, "user.* reaches the source (tmpfs may not support it)")
     }

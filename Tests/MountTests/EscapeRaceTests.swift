@@ -125,23 +125,6 @@ final class EscapeRaceTests: EscapeTestCase {
 
     // MARK: - Race machinery
 
-    /// Runs the swappers and readers together for `seconds`, then stops them all.
-    private func race(
-        seconds: Double, swappers: [@Sendable (EscapeRaceState) -> Void], readers: [@Sendable (EscapeRaceState) -> Void]
-    ) -> EscapeRaceState {
-        let state = EscapeRaceState()
-        let all = swappers + readers
-        Self.concurrently(all.count + 1) { i in
-            if i == all.count {
-                usleep(UInt32(seconds * 1_000_000))
-                state.stop.store(true, ordering: .relaxed)
-            } else {
-                all[i](state)
-            }
-        }
-        return state
-    }
-
     private func report(_ state: EscapeRaceState, minimumSwaps: Int, file: StaticString = #filePath, line: UInt = #line) {
         let leaks = state.leaks.withLock { $0 }
         XCTAssertEqual(leaks, [], "PROTECTED BYTES OR NAMES came back during the race", file: file, line: line)
@@ -157,17 +140,6 @@ final class EscapeRaceTests: EscapeTestCase {
     private static func exchangePairs(_ a: String, _ b: String, state: EscapeRaceState) {
         while !state.stopped {
             exchangeOnce(a, b, state: state)
-        }
-    }
-
-    /// The same, for two names in the directory `dir`.
-    private static func exchangePairs(at dir: Int32, _ a: String, _ b: String, state: EscapeRaceState) {
-        while !state.stopped {
-            guard EscapeSyscalls.rename2(at: dir, a, b, flags: EscapeSyscalls.renameExchange) == 0 else { continue }
-            sched_yield()
-            _ = EscapeSyscalls.rename2(at: dir, a, b, flags: EscapeSyscalls.renameExchange)
-            state.swaps.add(2, ordering: .relaxed)
-            sched_yield()
         }
     }
 

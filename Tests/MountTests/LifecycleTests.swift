@@ -1,4 +1,5 @@
 import Foundation
+import GateAuditReader
 import Glibc
 import XCTest
 
@@ -46,6 +47,46 @@ final class LifecycleTests: MountTestCase {
         XCTAssertTrue(KernelMounts.mount(at: fx.mountpoint)?.superOptions.contains("allow_other") ?? false,
                       "--allow-other: \(String(describing: KernelMounts.mount(at: fx.mountpoint)?.superOptions))")
         XCTAssertEqual(try fx.statusEntry()?.allowOther, true)
+    }
+
+    /// `ro` without a grant, `rw` with one (flag or config); status and the
+    /// mount line name the patterns that grant write, and only those.
+    func testAWriteGrantMountsReadWriteAndIsNamedInStatusAndTheMountLine() throws {
+        let fx = try makeFixture()
+        try fx.tree.file("projects/demo/a.txt", "a\n")
+        try fx.tree.file("notes/n.txt", "n\n")
+        try fx.mountLive(["--allow", "notes"])
+        XCTAssertTrue(KernelMounts.mount(at: fx.mountpoint)?.mountOptions.contains("ro") ?? false, "no ro without a grant")
+        XCTAssertEqual(try fx.statusEntry()?.write, [])
+        XCTAssertTrue(try fx.gatefs(["status"]).stdout.contains("  write   none (read-only)\n"))
+        XCTAssertEqual(try fx.unmount().exitCode, 0)
+
+        let config = try fx.writeConfig("[[allow]]\npath = \"notes\"\nwrite = true\n")
+        try fx.mountLive(["--config", config, "--allow-write", "projects/demo", "--allow", "docs"])
+        guard let m = KernelMounts.mount(at: fx.mountpoint) else { return XCTFail("not mounted") }
+        XCTAssertTrue(m.mountOptions.isSuperset(of: ["rw", "nosuid", "nodev"]), "mount options \(m.mountOptions)")
+        XCTAssertFalse(m.mountOptions.contains("ro"), "mount options \(m.mountOptions)")
+        XCTAssertTrue(m.superOptions.contains("default_permissions"), "super options \(m.superOptions)")
+        var vfs = statvfs()
+        XCTAssertEqual(statvfs(fx.mountpoint, &vfs), 0)
+        XCTAssertEqual(UInt(vfs.f_flag) & UInt(ST_RDONLY), 0, "statvfs f_flag \(vfs.f_flag)")
+        // --allow-write also shows the path.
+        assertListing(fx.mountpoint + "/projects/demo", ["a.txt"])
+
+        XCTAssertEqual(try fx.statusEntry()?.write, ["notes", "projects/demo"])
+        XCTAssertTrue(try fx.gatefs(["status"]).stdout.contains("  write   notes, projects/demo\n"))
+        guard let log = AuditTestLog.wait(fx.log, until: { $0.filter { $0.event == "mount" }.count == 2 }) else {
+            return XCTFail("no second mount line:\n\(AuditTestLog(fx.log).rawLines.joined(separator: "\n"))")
+        }
+        let mounts = log.lines.filter { $0.event == "mount" }
+        XCTAssertNil(mounts[0].write, "a read-only view's mount line has no write key: \(mounts[0])")
+        XCTAssertEqual(mounts[0].options?.first, "ro")
+        XCTAssertEqual(mounts[1].write, ["notes", "projects/demo"])
+        XCTAssertEqual(mounts[1].options?.first, "rw")
+        XCTAssertTrue(try fx.gatefs(["log", fx.log]).stdout.contains("  write: notes, projects/demo"))
+        XCTAssertEqual(try fx.unmount().exitCode, 0)
+        let unmount = AuditTestLog(fx.log).lines.last { $0.event == "unmount" }
+        XCTAssertEqual(unmount?.write, ["notes", "projects/demo"])
     }
 
     func testBusyMountRefusesPlainUnmountAndLazyDetaches() throws {

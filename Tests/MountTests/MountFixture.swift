@@ -225,5 +225,7 @@ struct StatusEntry: Decodable, Sendable, Equatable {
     let pid: Int32?
     let log: String?
     let rules: Int?
+    /// The patterns that grant write; empty for a read-only view.
+    let write: [String]?
     let allowOther: Bool?
 }

@@ -69,6 +69,8 @@ enum Posix {
             EBUSY: "EBUSY", EEXIST: "EEXIST", EXDEV: "EXDEV", ENOTDIR: "ENOTDIR", EISDIR: "EISDIR",
             EINVAL: "EINVAL", EROFS: "EROFS", ELOOP: "ELOOP", ENOTCONN: "ENOTCONN", ENOSYS: "ENOSYS",
             ENODATA: "ENODATA", EOPNOTSUPP: "EOPNOTSUPP", ESTALE: "ESTALE", ENOTEMPTY: "ENOTEMPTY",
+            ENAMETOOLONG: "ENAMETOOLONG", ENXIO: "ENXIO", ESPIPE: "ESPIPE", ENODEV: "ENODEV", EFBIG: "EFBIG",
+            ENOSPC: "ENOSPC", EMLINK: "EMLINK", ETXTBSY: "ETXTBSY",
         ]
         return names[code] ?? "errno \(code) (\(String(cString: strerror(code))))"
     }

@@ -31,6 +31,19 @@ struct TreeSnapshot: Equatable, Sendable {
         Set(nodes.keys).union(other.nodes.keys).filter { nodes[$0] != other.nodes[$0] }.sorted()
     }
 
+    /// The paths whose type, mode, owner, link count or bytes differ, and
+    /// for files and links their size; times and directory sizes are left
+    /// out, so two trees made by the same steps at different moments (or on
+    /// directories with another history) compare equal.
+    func contentDifferences(from other: TreeSnapshot) -> [String] {
+        Set(nodes.keys).union(other.nodes.keys).filter { path in
+            guard let a = nodes[path], let b = other.nodes[path] else { return true }
+            let sizeCounts = a.mode & S_IFMT != S_IFDIR
+            return a.mode != b.mode || a.uid != b.uid || a.gid != b.gid || a.nlink != b.nlink
+                || (sizeCounts && a.size != b.size) || a.contents != b.contents
+        }.sorted()
+    }
+
     private static func walk(_ root: String, relative: String, into nodes: inout [String: Node]) throws {
         let full = relative.isEmpty ? root : root + "/" + relative
         var st = stat()
