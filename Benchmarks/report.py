@@ -5,8 +5,9 @@
     report.py scale SCALE.tsv META.env RESULTS.md
     report.py micro DIR       META.env RESULTS.md   (DIR: the --micro run's percentile files)
 
-Prints the table and rewrites its own section of RESULTS.md (each mode keeps
-the other sections).
+Prints the tables and rewrites their sections of RESULTS.md, keeping the
+others: main writes the side-by-side section (read rows) and the writes
+section (write rows), each only if the run measured such rows.
 """
 import os
 import re
@@ -22,7 +23,11 @@ NAMES = {
     "openclose": "open+close one file", "readdir50k": "readdir 50k flat dir",
     "readdir50k-again": "readdir 50k flat dir, again at once", "git-status": "git status",
     "git-log": "git log -p -20",
+    "untar": "tar x", "git-clone": "git clone --no-hardlinks", "dd-write": "dd write, conv=fsync + syncfs",
+    "create-unlink": "create+unlink", "git-commit": "git add -A && git commit",
 }
+WRITES = {"untar", "git-clone", "dd-write", "create-unlink", "git-commit"}
+SECTIONS = ["main", "write", "scale", "micro"]
 # Issue 6's limits for the default (fully audited) mode: ratio to native,
 # except open+close (absolute microseconds) and dd cold (throughput, so the
 # time ratio may be at most 1/0.75).
@@ -74,77 +79,121 @@ def header(meta):
     ]
 
 
-def main_report(raw, meta):
-    rows = [line.rstrip("\n").split("\t") for line in open(raw, encoding="utf-8") if line.strip()]
-    m = defaultdict(dict)          # (wl, target) -> {round: metric}
-    extra = defaultdict(list)      # (wl, target) -> [(cpu s, hwm KiB, rss KiB, log bytes)]
-    checks = defaultdict(dict)     # (wl, round) -> {target: check}
-    units, workloads, targets = {}, [], []
-    for rnd, wl, t, metric, unit, _wall, cpu, hwm, rss, logb, check in rows:
-        m[(wl, t)][rnd] = float(metric)
-        extra[(wl, t)].append((int(cpu) / TICK, int(hwm), int(rss), int(logb)))
-        checks[(wl, rnd)][t] = check
-        units[wl] = unit
-        if wl not in workloads:
-            workloads.append(wl)
-        if t not in targets:
-            targets.append(t)
-    targets = [t for t in ORDER if t in targets] + [t for t in targets if t not in ORDER]
+class Runs:
+    """Benchmarks/run's raw.tsv: one row per (round, workload, target). A
+    write row that failed has the metric `failed` and its reason in the check
+    column; it counts in no median, ratio or daemon figure."""
 
-    def median(wl, t):
-        v = m.get((wl, t))
+    def __init__(self, raw):
+        rows = [line.rstrip("\n").split("\t") for line in open(raw, encoding="utf-8") if line.strip()]
+        self.m = defaultdict(dict)          # (wl, target) -> {round: metric}
+        self.extra = defaultdict(list)      # (wl, target) -> [(cpu s, hwm KiB, rss KiB, log bytes)]
+        self.checks = defaultdict(dict)     # (wl, round) -> {target: check}
+        self.failed = defaultdict(dict)     # (wl, target) -> {round: reason}
+        self.units, self.workloads, self.seen = {}, [], defaultdict(list)   # seen: wl -> targets
+        for rnd, wl, t, metric, unit, _wall, cpu, hwm, rss, logb, check in rows:
+            if metric == "failed":
+                self.failed[(wl, t)][rnd] = check
+            else:
+                self.m[(wl, t)][rnd] = float(metric)
+                self.extra[(wl, t)].append((int(cpu) / TICK, int(hwm), int(rss), int(logb)))
+                self.checks[(wl, rnd)][t] = check
+            self.units[wl] = unit
+            if wl not in self.workloads:
+                self.workloads.append(wl)
+            if t not in self.seen[wl]:
+                self.seen[wl].append(t)
+
+    def targets(self, workloads):
+        ts = {t for wl in workloads for t in self.seen[wl]}
+        return [t for t in ORDER if t in ts] + sorted(t for t in ts if t not in ORDER)
+
+    def median(self, wl, t):
+        v = self.m.get((wl, t))
         return statistics.median(v.values()) if v else None
 
-    def ratio(wl, t):
+    def ratio(self, wl, t):
         """Median over rounds of target/native measured in the same round."""
-        v, n = m.get((wl, t)), m.get((wl, "native"))
+        v, n = self.m.get((wl, t)), self.m.get((wl, "native"))
         if not v or not n:
             return None
         rs = [v[r] / n[r] for r in v if r in n and n[r] > 0]
         return statistics.median(rs) if rs else None
 
-    def daemon(wl, t, i, agg):
-        v = [e[i] for e in extra.get((wl, t), [])]
+    def daemon(self, wl, t, i, agg):
+        v = [e[i] for e in self.extra.get((wl, t), [])]
         return agg(v) if v else None
 
-    fuse = [t for t in targets if t != "native"]
-    cols = ["workload", "unit"] + targets
-    gate = "gatefs" in targets
-    if gate:
-        cols += ["gatefs CPU s", "gatefs peak RSS", "gatefs log"]
-    if "gatefs-summary" in targets:
-        cols += ["summary log"]
-    table = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    for wl in workloads:
-        cells = [NAMES.get(wl, wl), units[wl]]
-        for t in targets:
-            med = median(wl, t)
-            r = ratio(wl, t) if t != "native" else None
-            cells.append(fmt(med) + (f" ({fmt(r)}×)" if r is not None else ""))
+    def cell(self, wl, t):
+        med, r = self.median(wl, t), self.ratio(wl, t) if t != "native" else None
+        failed = len(self.failed.get((wl, t), {}))
+        if med is None and failed:
+            return "failed"
+        text = fmt(med) + (f" ({fmt(r)}×)" if r is not None else "")
+        return text + (f", failed in {failed} of {failed + len(self.m[(wl, t)])} rounds" if failed else "")
+
+    def table(self, workloads, targets):
+        cols = ["workload", "unit"] + targets
+        gate = "gatefs" in targets
         if gate:
-            cells += [fmt(daemon(wl, "gatefs", 0, statistics.median)),
-                      f"{daemon(wl, 'gatefs', 1, max) / 1024:.1f} MiB",
-                      size(daemon(wl, "gatefs", 3, statistics.median))]
+            cols += ["gatefs CPU s", "gatefs peak RSS", "gatefs log"]
         if "gatefs-summary" in targets:
-            cells.append(size(daemon(wl, "gatefs-summary", 3, statistics.median)))
-        table.append("| " + " | ".join(cells) + " |")
+            cols += ["summary log"]
+        table = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+        for wl in workloads:
+            cells = [NAMES.get(wl, wl), self.units[wl]] + [self.cell(wl, t) for t in targets]
+            if gate:
+                cells += [fmt(self.daemon(wl, "gatefs", 0, statistics.median)), mib(self.daemon(wl, "gatefs", 1, max)),
+                          size(self.daemon(wl, "gatefs", 3, statistics.median))]
+            if "gatefs-summary" in targets:
+                cells.append(size(self.daemon(wl, "gatefs-summary", 3, statistics.median)))
+            table.append("| " + " | ".join(cells) + " |")
+        return table
 
-    detail = ["| workload | " + " | ".join(f"{t} CPU s / peak RSS / log" for t in fuse) + " |",
-              "|---|" + "---|" * len(fuse)]
-    for wl in workloads:
-        cells = [NAMES.get(wl, wl)]
-        for t in fuse:
-            cells.append(f"{fmt(daemon(wl, t, 0, statistics.median))} / "
-                         f"{daemon(wl, t, 1, max) / 1024:.1f} MiB / {size(daemon(wl, t, 3, statistics.median))}")
-        detail.append("| " + " | ".join(cells) + " |")
+    def detail(self, workloads, targets):
+        fuse = [t for t in targets if t != "native"]
+        detail = ["| workload | " + " | ".join(f"{t} CPU s / peak RSS / log" for t in fuse) + " |",
+                  "|---|" + "---|" * len(fuse)]
+        for wl in workloads:
+            cells = [NAMES.get(wl, wl)]
+            for t in fuse:
+                cells.append(f"{fmt(self.daemon(wl, t, 0, statistics.median))} / "
+                             f"{mib(self.daemon(wl, t, 1, max))} / {size(self.daemon(wl, t, 3, statistics.median))}")
+            detail.append("| " + " | ".join(cells) + " |")
+        return detail
 
-    mismatches = []
-    for (wl, rnd), byt in sorted(checks.items()):
-        base = byt.get("native")
-        for t, c in byt.items():
-            if base is not None and c != base:
-                mismatches.append(f"{wl} round {rnd}: {t} gave `{c}`, native `{base}`")
+    def problems(self, workloads):
+        """Check mismatches against native, and failed runs, as list items."""
+        mismatches, failures = [], []
+        for (wl, rnd), byt in sorted(self.checks.items()):
+            base = byt.get("native")
+            for t, c in byt.items():
+                if wl in workloads and base is not None and c != base:
+                    mismatches.append(f"- {wl} round {rnd}: {t} gave `{c}`, native `{base}`")
+        for wl in workloads:
+            for t in self.targets([wl]):
+                by_round = self.failed.get((wl, t), {})
+                for reason in sorted(set(by_round.values())):
+                    rounds = [r for r, why in sorted(by_round.items()) if why == reason]
+                    failures.append(f"- {NAMES.get(wl, wl)} on {t}, round{'s' if len(rounds) > 1 else ''} "
+                                    f"{', '.join(rounds)}: `{reason}`")
+        out = []
+        if mismatches:
+            out += ["", "### Check mismatches (a target saw something else than native)", ""] + mismatches
+        if failures:
+            out += ["", "### Failed runs", ""] + failures
+        return out
 
+
+def mib(kib):
+    return "–" if kib is None else f"{kib / 1024:.1f} MiB"
+
+
+def read_section(runs, meta, workloads):
+    targets = runs.targets(workloads)
+    fuse = [t for t in targets if t != "native"]
+    gate = "gatefs" in targets
+    median, ratio, daemon = runs.median, runs.ratio, runs.daemon
     verdicts = []
     if gate:
         for wl, limit in LIMITS.items():
@@ -179,7 +228,7 @@ def main_report(raw, meta):
                             f"{lo / 1024:.1f} MiB in the best round, {hi / 1024:.1f} MiB in the worst "
                             f"(target ≤ 64 MiB and flat across repeats; see --scale for a larger tree)")
 
-    out = ["## Side by side", ""] + header(meta) + [
+    return section(runs, workloads, targets, ["## Side by side", ""] + header(meta) + [
         "",
         "Each cell: the median over the rounds, and in parentheses the median of the per-round ratios to native "
         "(lower is better; for dd the ratio of times is the inverse of the throughput ratio). "
@@ -188,11 +237,69 @@ def main_report(raw, meta):
         "(reset before each run; the largest over the rounds, so it also shows growth from round to round), "
         "log the bytes its audit writer wrote per run (all files, rotations included).",
         "",
-    ] + table + ["", "### Issue 6 targets (gatefs, default mode)", ""] + (verdicts or ["- (gatefs not measured)"])
-    out += ["", "### Every daemon: CPU s / peak RSS / log bytes per run", ""] + detail
-    if mismatches:
-        out += ["", "### Check mismatches (a target saw something else than native)", ""] + [f"- {x}" for x in mismatches]
-    return table, verdicts, out
+    ], "### Issue 6 targets (gatefs, default mode)", verdicts)
+
+
+def section(runs, workloads, targets, intro, verdict_title, verdicts):
+    """A results section: the intro, the table, the verdicts, each daemon's
+    figures, then mismatches and failures; returns (table, verdicts, lines)."""
+    table = runs.table(workloads, targets)
+    out = intro + table + ["", verdict_title, ""] + (verdicts or ["- (gatefs not measured)"])
+    out += ["", "### Every daemon: CPU s / peak RSS / log bytes per run", ""] + runs.detail(workloads, targets)
+    return table, verdicts, out + runs.problems(workloads)
+
+
+# Issue 12: faster than bindfs on every write row, and write throughput
+# (the dd row) at least 0.7 of native's.
+WRITE_THROUGHPUT = 0.7
+
+
+def write_section(runs, meta, workloads):
+    targets = runs.targets(workloads)
+    verdicts = []
+    if "gatefs" in targets:
+        if "bindfs" in targets:
+            slower = []
+            for wl in workloads:
+                g, p = runs.median(wl, "gatefs"), runs.median(wl, "bindfs")
+                if g is None or p is None or p <= g:
+                    slower.append(f"{NAMES[wl]} ({'failed' if g is None or p is None else fmt(p / g) + '×'})")
+            verdicts.append(f"- {'met' if not slower else 'MISSED'}: against bindfs (faster on every write row)"
+                            + (f"; not met on: {', '.join(slower)}" if slower else ""))
+        if "dd-write" in workloads:
+            r = runs.ratio("dd-write", "gatefs")
+            if r is None:
+                verdicts.append(f"- MISSED: dd write throughput (gatefs failed; target ≥ {WRITE_THROUGHPUT}× native)")
+            else:
+                verdicts.append(f"- {'met' if 1 / r >= WRITE_THROUGHPUT else 'MISSED'}: dd write throughput "
+                                f"{fmt(1 / r)}× native (target ≥ {WRITE_THROUGHPUT}×)")
+    return section(runs, workloads, targets, ["## Writes", "",
+           f"- date: {meta['date']}",
+           f"- command: `{meta['command']}`",
+           f"- machine: {machine(meta)}, write directories on {meta['write_fs']}",
+           f"- gatefs: {meta['gatefs']}; {meta['versions']}",
+           f"- {meta['write_params']}",
+           "",
+           "Each target writes into an empty directory of its own on the same filesystem: native directly, "
+           "`gatefs` through a view of a directory whose only rule is `--allow-write project` (audit as by "
+           "default: every request logged), bindfs mounted read-write, loggedfs over a bind mount. Before each "
+           "run the previous round's output is removed through the mount and the disk is synced (untimed). "
+           "Cells as in the side-by-side table: the median over the rounds and the median per-round ratio to "
+           "native; \"failed\" means the row failed on that target in every round (the reasons are listed below).",
+           "",
+           ], "### Issue 12 targets (gatefs, full audit)", verdicts)
+
+
+def main_report(raw, meta):
+    runs = Runs(raw)
+    printed, all_verdicts, sections = [], [], {}
+    for name, build in (("main", read_section), ("write", write_section)):
+        workloads = [wl for wl in runs.workloads if (wl in WRITES) == (name == "write")]
+        if workloads:
+            table, verdicts, sections[name] = build(runs, meta, workloads)
+            printed += ([""] if printed else []) + table
+            all_verdicts += verdicts
+    return printed, all_verdicts, sections
 
 
 def scale_report(raw, meta):
@@ -211,7 +318,7 @@ def scale_report(raw, meta):
         "", "gatefs default mode, `--allow '**'`; the same walk twice on one mount. "
         "fds open counts the daemon's descriptors after the walk (the directory cache holds at most 2,048).",
         ""] + table
-    return table, [], out
+    return table, [], {"scale": out}
 
 
 # Issue 6: at most 1 µs per policy decision with 1,000 rules.
@@ -314,7 +421,7 @@ def micro_report(directory, meta):
            ] + table + ["", "### Issue 6 targets", ""] + verdicts
     if facts:
         out += ["", "The 1,000 query paths and 1,000 steps per rule set: " + "; ".join(facts) + "."]
-    return table, verdicts, out
+    return table, verdicts, {"micro": out}
 
 
 def replace_section(path, name, lines):
@@ -326,9 +433,10 @@ def replace_section(path, name, lines):
     else:
         if not text:
             text = "# gatefs benchmark results\n\nWritten by `Benchmarks/run` (see the README's Benchmarks section).\n\n"
-        # The side-by-side section comes first.
-        if name == "main" and "<!-- scale -->" in text:
-            text = text.replace("<!-- scale -->", block + "\n<!-- scale -->", 1)
+        # Sections keep the order of SECTIONS: a new one goes before the first later one present.
+        later = [n for n in SECTIONS[SECTIONS.index(name) + 1:] if f"<!-- {n} -->" in text]
+        if later:
+            text = text.replace(f"<!-- {later[0]} -->", block + f"\n<!-- {later[0]} -->", 1)
         else:
             text += ("\n" if not text.endswith("\n\n") else "") + block
     with open(path, "w", encoding="utf-8") as f:
@@ -338,13 +446,14 @@ def replace_section(path, name, lines):
 def main():
     mode, raw, meta_path, results = sys.argv[1:5]
     meta = read_meta(meta_path)
-    table, verdicts, section = {"main": main_report, "scale": scale_report, "micro": micro_report}[mode](raw, meta)
+    table, verdicts, sections = {"main": main_report, "scale": scale_report, "micro": micro_report}[mode](raw, meta)
     print()
     print("\n".join(table))
     if verdicts:
         print()
         print("\n".join(verdicts))
-    replace_section(results, mode, section)
+    for name, lines in sections.items():
+        replace_section(results, name, lines)
     print(f"\nwritten to {results}")
 
 
