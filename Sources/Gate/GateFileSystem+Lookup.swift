@@ -69,7 +69,7 @@ extension GateFileSystem {
 
     /// Adds a kernel reference for a shown name and builds its entry.
     func enter(_ name: [UInt8], in parentIno: InodeNumber, stat st: FileStat, cursor: PolicyCursor?) -> Entry {
-        let (ino, generation) = table.reference(parent: parentIno, identity: st.identity, name: name, stamp: ChangeStamp(st)) {
+        let (ino, generation) = table.reference(parent: parentIno, identity: st.identity, name: name, stamp: ChangeStamp(st), links: st.nlink) {
             InodeRecord(
                 identity: st.identity, kind: st.kind, parent: parentIno, name: name,
                 cursor: cursor, mountID: st.mountID, stamp: nil, nlookup: 0, children: 0)

@@ -53,7 +53,7 @@ extension GateFileSystem {
         }
         audit?.record(.change(.setattr(change)), path: table.path(of: ino), caller: caller)
         let st = try Sys.stat(fd: node.descriptor)
-        if rec.kind == .regular { table.noteAttributes(ino, ChangeStamp(st)) }
+        if rec.kind == .regular { table.noteAttributes(ino, ChangeStamp(st), links: st.nlink) }
         return (attributes(st, as: ino), settings.attrTimeout)
     }
 

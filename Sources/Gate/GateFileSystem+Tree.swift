@@ -121,7 +121,7 @@ extension GateFileSystem {
             try? Sys.remove(in: target.dir.descriptor, name, directory: false)
             throw Errno.staleNFSFileHandle
         }
-        linkCountChanged(st.identity, links: st.nlink)
+        linkCountChanged(st.identity, links: st.nlink, also: ino)
         audit?.record(.change(.link(target: table.path(of: ino))), path: path(parentIno, name), caller: caller)
         return enter(name, in: parentIno, stat: st, cursor: nil)
     }

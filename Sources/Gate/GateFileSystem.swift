@@ -114,10 +114,12 @@ public final class GateFileSystem: Sendable {
     /// the kernel holds each name of a hard-linked file as a node of its own,
     /// so the others' cached attributes (nlink, ctime) are dropped, as a
     /// native stat of another name would show the change at once.
-    func linkCountChanged(_ identity: FileIdentity, links: UInt32) {
+    /// `also` is a node known to be one of those names (link's source,
+    /// which may have been looked up while it had one link).
+    func linkCountChanged(_ identity: FileIdentity, links: UInt32, also: InodeNumber? = nil) {
         guard links > 1 else { return }
         let invalidate = invalidator.withLock { $0 }
-        for ino in table.nodes(of: identity) { invalidate?(ino) }
+        for ino in table.linkedNodes(of: identity, also: also) { invalidate?(ino) }
     }
 
     private static func entry(of path: String) -> (parent: FileIdentity, name: [UInt8])? {
@@ -161,7 +163,7 @@ public final class GateFileSystem: Sendable {
                 guard let (_, file) = handles.openFiles().first(where: { $0.1.ino == ino }) else { throw error }
                 st = try Sys.stat(fd: file.fd.descriptor)
             }
-            table.noteAttributes(ino, ChangeStamp(st))
+            table.noteAttributes(ino, ChangeStamp(st), links: st.nlink)
         }
         return (attributes(st, as: ino), settings.attrTimeout)
     }

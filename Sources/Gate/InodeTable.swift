@@ -21,6 +21,21 @@ final class InodeTable: Sendable {
         var records = NodeSlab()
         var byEntry: [EntryKey: UInt64] = [:]
         var directoryFDs: DirectoryFDCache
+        /// Nodes of regular files last seen with more than one link, by
+        /// file: the other names whose attributes a link count change
+        /// must drop. Hard-linked files are rare, so this stays small.
+        var linked: [FileIdentity: [UInt64]] = [:]
+
+        mutating func noteLinks(_ ino: UInt64, _ identity: FileIdentity, _ links: UInt32) {
+            guard links > 1, !(linked[identity]?.contains(ino) ?? false) else { return }
+            linked[identity, default: []].append(ino)
+        }
+
+        mutating func dropLinks(_ ino: UInt64, _ identity: FileIdentity) {
+            guard var nodes = linked[identity] else { return }
+            nodes.removeAll { $0 == ino }
+            linked[identity] = nodes.isEmpty ? nil : nodes
+        }
     }
 
     private let state: Mutex<State>
@@ -44,7 +59,7 @@ final class InodeTable: Sendable {
     /// Adds one kernel reference to the node for `name` in `parent`, creating
     /// it if needed. `make` builds the record for a new node.
     func reference(
-        parent: InodeNumber, identity: FileIdentity, name: [UInt8], stamp: ChangeStamp,
+        parent: InodeNumber, identity: FileIdentity, name: [UInt8], stamp: ChangeStamp, links: UInt32,
         make: () -> InodeRecord
     ) -> (InodeNumber, Generation) {
         state.withLock { s in
@@ -53,7 +68,10 @@ final class InodeTable: Sendable {
             // host, the old node's (parent, name) no longer re-opens it.
             if let ino = s.byEntry[key], let existing = s.records[ino], existing.name == name {
                 s.records[ino]!.nlookup += 1
-                if existing.kind == .regular { s.records[ino]!.stamp = stamp }
+                if existing.kind == .regular {
+                    s.records[ino]!.stamp = stamp
+                    s.noteLinks(ino, identity, links)
+                }
                 return (InodeNumber(ino), s.records.generation(ino))
             }
             var rec = make()
@@ -62,6 +80,7 @@ final class InodeTable: Sendable {
             let (ino, generation) = s.records.insert(rec)
             s.byEntry[key] = ino
             s.records[parent.raw]!.children += 1
+            if rec.kind == .regular { s.noteLinks(ino, identity, links) }
             return (InodeNumber(ino), generation)
         }
     }
@@ -89,17 +108,22 @@ final class InodeTable: Sendable {
         }
     }
 
-    /// Every node of the file `identity` (one per name the kernel looked it
-    /// up by: hard links are nodes of their own). A scan, made only when a
-    /// file with more than one link changes its link count.
-    func nodes(of identity: FileIdentity) -> [InodeNumber] {
-        state.withLock { s in s.records.numbers { $0.identity == identity }.map(InodeNumber.init) }
+    /// The nodes of the file `identity` seen with more than one link (one
+    /// per name the kernel looked it up by: hard links are nodes of their
+    /// own), and `also`, which from now on counts as one of them.
+    func linkedNodes(of identity: FileIdentity, also: InodeNumber?) -> [InodeNumber] {
+        state.withLock { s in
+            if let also, s.records[also.raw]?.kind == .regular { s.noteLinks(also.raw, identity, 2) }
+            return (s.linked[identity] ?? []).map(InodeNumber.init)
+        }
     }
 
     /// Records the attributes just sent to the kernel for a regular file.
-    func noteAttributes(_ ino: InodeNumber, _ stamp: ChangeStamp) {
+    func noteAttributes(_ ino: InodeNumber, _ stamp: ChangeStamp, links: UInt32) {
         state.withLock { s in
-            if s.records[ino.raw]?.kind == .regular { s.records[ino.raw]!.stamp = stamp }
+            guard let rec = s.records[ino.raw], rec.kind == .regular else { return }
+            s.records[ino.raw]!.stamp = stamp
+            s.noteLinks(ino.raw, rec.identity, links)
         }
     }
 
@@ -138,6 +162,7 @@ final class InodeTable: Sendable {
                 s.records.remove(current.raw)
                 let key = EntryKey(parent: r.parent.raw, identity: r.identity)
                 if s.byEntry[key] == current.raw { s.byEntry[key] = nil }
+                if r.kind == .regular { s.dropLinks(current.raw, r.identity) }
                 if let fd = s.directoryFDs.remove(current.raw) { released.append(fd) }
                 s.records[r.parent.raw]!.children -= 1
                 current = r.parent

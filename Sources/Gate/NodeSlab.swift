@@ -48,15 +48,6 @@ struct NodeSlab: Sendable {
         return (UInt64(slots.count), .first)
     }
 
-    /// The node ids whose records satisfy `match`, in id order.
-    func numbers(where match: (InodeRecord) -> Bool) -> [UInt64] {
-        var out: [UInt64] = []
-        for (i, slot) in slots.enumerated() {
-            if let record = slot.record, match(record) { out.append(UInt64(i) + 1) }
-        }
-        return out
-    }
-
     mutating func remove(_ ino: UInt64) {
         let i = Int(truncatingIfNeeded: ino) &- 1
         precondition(i >= 0 && i < slots.count && slots[i].record != nil, "gatefs bug: no node \(ino) to remove")
