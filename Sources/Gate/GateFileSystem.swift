@@ -22,7 +22,10 @@ public final class GateFileSystem: Sendable {
     let audit: AuditLog?
     /// Tells the kernel to drop a node's cached pages and attributes; the
     /// bridge sets it once the session exists.
-    private let invalidator = Mutex<(@Sendable (InodeNumber) -> Void)?>(nil)
+    /// Held in a class, not as a bare function value in the `Mutex`: a
+    /// function read out of generic storage is re-wrapped in a
+    /// reabstraction thunk, and profiles showed chains of those per call.
+    private let invalidator = Mutex<Invalidator?>(nil)
     /// The mountpoint as an entry of a directory inside the source:
     /// (identity of its parent directory, its name). Checked before any
     /// syscall touches the name, because stat-ing our own mountpoint from the
@@ -95,7 +98,8 @@ public final class GateFileSystem: Sendable {
 
     /// Sets how the gate makes the kernel drop a node's cached data.
     public func setInvalidator(_ body: @escaping @Sendable (InodeNumber) -> Void) {
-        invalidator.withLock { $0 = body }
+        let box = Invalidator(body)
+        invalidator.withLock { $0 = box }
     }
 
     /// After the secret set grew: every open file that is now a secret (the
@@ -106,7 +110,7 @@ public final class GateFileSystem: Sendable {
         for (_, file) in handles.openFiles() where !file.revoked.load(ordering: .relaxed) {
             guard secrets.isKnown(file.identity) else { continue }
             file.revoked.store(true, ordering: .relaxed)
-            invalidate?(file.ino)
+            invalidate?.body(file.ino)
         }
     }
 
@@ -119,7 +123,7 @@ public final class GateFileSystem: Sendable {
     func linkCountChanged(_ identity: FileIdentity, links: UInt32, also: InodeNumber? = nil) {
         guard links > 1 else { return }
         let invalidate = invalidator.withLock { $0 }
-        for ino in table.linkedNodes(of: identity, also: also) { invalidate?(ino) }
+        for ino in table.linkedNodes(of: identity, also: also) { invalidate?.body(ino) }
     }
 
     private static func entry(of path: String) -> (parent: FileIdentity, name: [UInt8])? {
@@ -222,5 +226,14 @@ public final class GateFileSystem: Sendable {
 
     func recordDeny(op: String, rule: String, path: [UInt8], caller: Caller?, errno: Errno = .noSuchFileOrDirectory) {
         audit?.record(.deny(op: op, rule: rule, errno: errno.rawValue), path: path, caller: caller)
+    }
+}
+
+/// How the gate makes the kernel drop a node's cached data (set by the bridge).
+final class Invalidator: Sendable {
+    let body: @Sendable (InodeNumber) -> Void
+
+    init(_ body: @escaping @Sendable (InodeNumber) -> Void) {
+        self.body = body
     }
 }
