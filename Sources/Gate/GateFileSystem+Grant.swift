@@ -86,13 +86,33 @@ extension GateFileSystem {
     /// When a name to be created already exists (EEXIST): a name the view
     /// hides by identity (a hard link to a secret, another mount, a symlink
     /// leading out) answers like any hidden name, EACCES, so creating never
-    /// tells it apart.
-    func existingNameRefusal(_ target: WriteTarget, op: String, caller: Caller?) throws(Errno) -> FileStat {
-        switch try classify(target) {
-        case .shown(let st, _): return st
-        case .missing: throw Errno.fileExists   // removed again since: the caller saw it exist
-        case .hidden(let rule, _): throw refusal(op: op, rule: rule, path: path(target.parentIno, target.name), caller: caller)
-        case .mountpoint: throw refusal(op: op, rule: "mountpoint", path: path(target.parentIno, target.name), caller: caller)
+    /// tells it apart. A shown one was made on the host after the kernel
+    /// cached the name as missing: ESTALE makes the kernel look it up again
+    /// and retry, so it checks the caller's rights on the file that is there
+    /// (nothing here opens or replaces a file the kernel did not check).
+    func refuseExisting(_ target: WriteTarget, op: String, caller: Caller?) throws(Errno) -> Never {
+        let found = try classify(target)
+        if let refused = hiddenRefusal(found, at: target, op: op, caller: caller) { throw refused }
+        // Missing: removed again since; the caller saw it exist.
+        if case .shown = found { throw Errno.staleNFSFileHandle } else { throw Errno.fileExists }
+    }
+
+    /// The refusal (EACCES, logged) for an existing name the view hides; nil when it is shown or missing.
+    func hiddenRefusal(_ found: Classification, at target: WriteTarget, op: String, caller: Caller?) -> Errno? {
+        switch found {
+        case .hidden(let rule, _): refusal(op: op, rule: rule, path: path(target.parentIno, target.name), caller: caller)
+        case .mountpoint: refusal(op: op, rule: "mountpoint", path: path(target.parentIno, target.name), caller: caller)
+        case .shown, .missing: nil
+        }
+    }
+
+    /// The name `target` must still hold the file the kernel holds a node
+    /// for: if the host swapped another file in under it, ESTALE makes the
+    /// kernel look the name up again, check the caller's rights on what is
+    /// there now (a sticky directory's owner rule), and retry.
+    func requireHeld(_ target: WriteTarget, _ st: FileStat) throws(Errno) {
+        guard table.holds(parent: target.parentIno, name: target.name, identity: st.identity) else {
+            throw Errno.staleNFSFileHandle
         }
     }
 

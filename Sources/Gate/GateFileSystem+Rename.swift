@@ -24,7 +24,9 @@ extension GateFileSystem {
         let sourceIsDirectory = source.kind == .directory
         let from = try writeTarget(parentIno, name, isDirectory: sourceIsDirectory, op: "rename", caller: caller)
         let to = try writeTarget(newParentIno, newName, isDirectory: sourceIsDirectory, op: "rename", caller: caller)
+        try requireHeld(from, source)
         let existing = try destination(to, op: "rename", caller: caller)
+        if let existing { try requireHeld(to, existing) }
         if mode == .exchange {
             guard let existing else { throw Errno.noSuchFileOrDirectory }
             // The destination's file moves to the source's place: it must be granted there too.
@@ -53,12 +55,10 @@ extension GateFileSystem {
     /// What the destination name holds now: nil when missing, its attributes
     /// when shown; refused when the view hides it by identity.
     private func destination(_ to: WriteTarget, op: String, caller: Caller?) throws(Errno) -> FileStat? {
-        switch try classify(to) {
-        case .missing: return nil
-        case .shown(let st, _): return st
-        case .hidden(let rule, _): throw refusal(op: op, rule: rule, path: path(to.parentIno, to.name), caller: caller)
-        case .mountpoint: throw refusal(op: op, rule: "mountpoint", path: path(to.parentIno, to.name), caller: caller)
-        }
+        let found = try classify(to)
+        if let refused = hiddenRefusal(found, at: to, op: op, caller: caller) { throw refused }
+        guard case .shown(let st, _) = found else { return nil }
+        return st
     }
 
     /// A directory moving from `from` to `to` must keep what is hidden beneath it hidden.

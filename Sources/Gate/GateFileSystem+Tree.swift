@@ -61,8 +61,7 @@ extension GateFileSystem {
         do {
             try body()
         } catch where error == .fileExists {
-            _ = try existingNameRefusal(target, op: op, caller: caller)
-            throw error
+            throw hiddenRefusal(try classify(target), at: target, op: op, caller: caller) ?? error
         }
     }
 
@@ -94,6 +93,7 @@ extension GateFileSystem {
         let target = try writeTarget(parentIno, name, isDirectory: directory, op: op, caller: caller)
         guard case .shown(let st, _) = try classify(target) else { throw Errno.noSuchFileOrDirectory }
         if directory != (st.kind == .directory) { throw directory ? Errno.notDirectory : Errno.isDirectory }
+        try requireHeld(target, st)
         try Sys.remove(in: target.dir.descriptor, name, directory: directory)
         if !directory { linkCountChanged(st.identity, links: st.nlink) }
         audit?.record(.change(directory ? .rmdir : .unlink), path: path(parentIno, name), caller: caller)

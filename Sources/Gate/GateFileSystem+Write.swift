@@ -8,9 +8,8 @@ extension GateFileSystem {
     /// Creates and opens a regular file inside a write grant (open(2) with
     /// `O_CREAT` of a name the kernel does not know). The file is made with
     /// `O_EXCL` from the verified parent, so it never follows a symlink and
-    /// never truncates a file it did not check: when the name exists after
-    /// all (made on the host meanwhile), it is judged like a lookup and,
-    /// when shown and not asked `O_EXCL`, opened as an existing file.
+    /// never opens a file the kernel did not check: a name that exists after
+    /// all (made on the host meanwhile) is refused (`refuseExisting`).
     public func create(
         _ parentIno: InodeNumber, _ name: [UInt8], mode: UInt32, flags: OpenFlags, caller: Caller?
     ) throws(Errno) -> (Entry, OpenedFile) {
@@ -18,34 +17,24 @@ extension GateFileSystem {
         let access: FileDescriptor.AccessMode = flags.mode == .readWrite ? .readWrite : .writeOnly
         let permissions = GateFileSystem.grantedMode(mode, kind: .regular)
         let fd: OwnedFD
-        var created = true
         do {
             fd = try Sys.createFile(
                 in: target.dir.descriptor, name, access, permissions: permissions,
                 options: ReopenedAs.writableFile(access, append: flags.append).options)
         } catch where error == .fileExists {
-            let st = try existingNameRefusal(target, op: "create", caller: caller)
-            if flags.exclusive || st.kind != .regular { throw Errno.fileExists }
-            let opened = try reopen(name, in: target.dir, expecting: st.identity, as: .writableFile(access, append: flags.append))
-            if flags.truncate { try Sys.truncate(opened.fd.descriptor, to: 0) }
-            fd = opened.fd
-            created = false
+            try refuseExisting(target, op: "create", caller: caller)
         }
-        if created { try assignOwner(fd.descriptor, caller: caller, in: target) }
+        try assignOwner(fd.descriptor, caller: caller, in: target)
         let st = try Sys.stat(fd: fd.descriptor)
         let entry = enter(name, in: parentIno, stat: st, cursor: nil)
         let path = path(parentIno, name)
         let file = OpenFile(fd: fd, ino: entry.ino, stat: st, path: path, owner: owner(caller), writable: true)
         guard let (fh, concurrent) = handles.insert(file, caps: settings.handleCaps) else {
-            if created { removeCreated(name, in: target.dir, identity: st.identity) }
+            removeCreated(name, in: target.dir, identity: st.identity)
             forget(entry.ino, count: 1)
             throw Errno.tooManyOpenFiles
         }
-        if created {
-            audit?.record(.change(.create(mode: permissions, handle: fh.raw)), path: path, caller: caller)
-        } else {
-            audit?.record(.open(mode: flags.mode, handle: fh.raw, errno: 0), path: path, caller: caller)
-        }
+        audit?.record(.change(.create(mode: permissions, handle: fh.raw)), path: path, caller: caller)
         return (entry, OpenedFile(handle: fh, attributesStale: false, directIO: concurrent))
     }
 
@@ -74,8 +63,11 @@ extension GateFileSystem {
         }
         var opened = st
         if flags.truncate {
+            // The kernel passes O_TRUNC on (atomic_o_trunc) instead of a
+            // setattr, so the truncation gets the setattr line it would have.
             try Sys.truncate(fd.descriptor, to: 0)
             opened = try Sys.stat(fd: fd.descriptor)
+            audit?.record(.change(.setattr(AttributeChange(size: 0))), path: path, caller: caller)
         }
         return OpenFile(fd: fd, ino: ino, stat: opened, path: path, owner: owner(caller), writable: true)
     }

@@ -85,6 +85,19 @@ final class InodeTable: Sendable {
         }
     }
 
+    /// Whether the kernel holds a node for the file `identity` under `name`
+    /// in `parent`: the file it checked its permissions on (write access to
+    /// the directory, a sticky directory's owner rule) before asking to
+    /// remove or move that name.
+    func holds(parent: InodeNumber, name: [UInt8], identity: FileIdentity) -> Bool {
+        state.withLock { s in
+            guard let ino = s.byEntry[EntryKey(parent: parent.raw, identity: identity)], let rec = s.records[ino] else {
+                return false
+            }
+            return rec.name == name && rec.nlookup > 0
+        }
+    }
+
     /// After a rename through the view: the node for `identity` at (`parent`,
     /// `name`), if the table holds one, now lives at (`newParent`,
     /// `newName`), so it is re-opened from there; a directory gets the cursor

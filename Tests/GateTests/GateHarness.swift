@@ -229,18 +229,28 @@ final class GateHarness {
         }
     }
 
+    /// The kernel looks a name up before it asks to remove or move it (and
+    /// the gate checks it still holds that node): so does the harness.
+    private func walk(_ path: String, _ name: String) {
+        _ = lookup(path.isEmpty || path == "." ? name : path + "/" + name)
+    }
+
     func unlink(_ path: String, _ name: String) -> Result<Void, Errno> {
-        Result { () throws(Errno) in try gate.unlink(try requireNode(path), Array(name.utf8), caller: caller) }
+        walk(path, name)
+        return Result { () throws(Errno) in try gate.unlink(try requireNode(path), Array(name.utf8), caller: caller) }
     }
 
     func rmdir(_ path: String, _ name: String) -> Result<Void, Errno> {
-        Result { () throws(Errno) in try gate.rmdir(try requireNode(path), Array(name.utf8), caller: caller) }
+        walk(path, name)
+        return Result { () throws(Errno) in try gate.rmdir(try requireNode(path), Array(name.utf8), caller: caller) }
     }
 
     func rename(_ path: String, _ name: String, to newPath: String, _ newName: String, mode: Sys.RenameMode = .replace)
         -> Result<Void, Errno>
     {
-        Result { () throws(Errno) in
+        walk(path, name)
+        walk(newPath, newName)
+        return Result { () throws(Errno) in
             try gate.rename(
                 try requireNode(path), Array(name.utf8), to: try requireNode(newPath), Array(newName.utf8), mode: mode,
                 caller: caller)

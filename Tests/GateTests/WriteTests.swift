@@ -1,6 +1,7 @@
 import Glibc
 import GateAuditReader
 import GateSystem
+import SystemPackage
 import Testing
 @testable import Gate
 
@@ -90,6 +91,40 @@ import Testing
         #expect(try text(t, ".ssh/id_ed25519") == "SECRET-KEY\n")
         #expect(try text(t, "projects/demo/linked") == "SECRET-KEY\n")
         #expect(try t.lstat("projects/demo/escape").st_mode & 0o170000 == 0o120000)
+    }
+
+    /// The kernel checked the caller's rights on what it had cached for a
+    /// name. If the host has put another file there since, the gate neither
+    /// opens, removes nor replaces it: ESTALE makes the kernel look again,
+    /// check again, and retry.
+    @Test func filesTheHostSwappedInAreNeverChangedUnchecked() throws {
+        let t = try SourceTree()
+        try t.file("projects/demo/mine", "agent\n")
+        try t.file("projects/demo/other", "x\n")
+        let h = try granted(t)
+        _ = try h.node("projects/demo/mine")
+        _ = try h.node("projects/demo/other")
+        try t.rename("projects/demo/mine", to: "projects/demo/mine.gone")
+        try t.file("projects/demo/mine", "HOST\n")
+        let demo = try h.node("projects/demo")
+        #expect(h.unlinkHeld(demo, "mine") == ESTALE, "unlink of a name swapped on the host")
+        #expect(h.renameHeld(demo, "other", to: "mine") == ESTALE, "rename onto it")
+        #expect(try text(t, "projects/demo/mine") == "HOST\n")
+        // A name the kernel cached as missing that the host has since created.
+        try t.file("projects/demo/late", "HOST\n")
+        #expect(h.create("projects/demo", "late", flags: O_WRONLY | O_CREAT | O_TRUNC).errno == ESTALE)
+        #expect(try text(t, "projects/demo/late") == "HOST\n")
+    }
+
+    /// open(O_TRUNC) truncates in the open itself (atomic_o_trunc); the log says so.
+    @Test func truncationByOpenIsLogged() throws {
+        let t = try SourceTree()
+        try t.file("projects/demo/t.txt", "hello\n")
+        let h = try granted(t, log: .outside)
+        let fh = try h.open(try h.node("projects/demo/t.txt"), flags: O_WRONLY | O_TRUNC).get()
+        h.release(fh)
+        #expect(try text(t, "projects/demo/t.txt") == "")
+        #expect(try h.auditRecords().contains { $0.event == "setattr" && $0.path == "projects/demo/t.txt" && $0.size == 0 })
     }
 
     @Test func renameRefusesHiddenAndReadOnlyDestinations() throws {
@@ -205,5 +240,18 @@ import Testing
         #expect(try h.list("projects/demo") == [])
         let events = try h.auditRecords().map(\.event)
         #expect(events.contains("unlink") && events.contains("rmdir") && events.contains("mkdir"))
+    }
+}
+
+extension GateHarness {
+    /// unlink as the kernel sends it for a name it still holds (no fresh lookup first).
+    fileprivate func unlinkHeld(_ dir: InodeNumber, _ name: String) -> Int32 {
+        Result { () throws(Errno) in try gate.unlink(dir, Array(name.utf8), caller: caller) }.errno
+    }
+
+    fileprivate func renameHeld(_ dir: InodeNumber, _ name: String, to newName: String) -> Int32 {
+        Result { () throws(Errno) in
+            try gate.rename(dir, Array(name.utf8), to: dir, Array(newName.utf8), mode: .replace, caller: caller)
+        }.errno
     }
 }
