@@ -34,6 +34,8 @@ extension GateFileSystem {
             try requireSameHiding(existing, from: to, to: back)
         }
         try requireSameHiding(source, from: from, to: to)
+        try requireSafeMove(source, from: from, to: to, caller: caller)
+        if mode == .exchange, let existing { try requireSafeMove(existing, from: to, to: from, caller: caller) }
         let effective: Sys.RenameMode = existing == nil && mode == .replace ? .noReplace : mode
         try Sys.rename(in: from.dir.descriptor, name, to: to.dir.descriptor, newName, effective)
         note(moved: source, from: from, to: to)
@@ -67,6 +69,27 @@ extension GateFileSystem {
         let (_, a) = policy.step(from.parent.cursor!, name: from.name, isDirectory: true)
         let (_, b) = policy.step(to.parent.cursor!, name: to.name, isDirectory: true)
         guard let a, let b, policy.hidesAlike(a, b) else { throw Errno.improperLink }
+    }
+
+    /// What moving keeps true of links (`linkMayHold`): a symlink moved is
+    /// judged again where it lands, as if it were made there; a directory
+    /// moves only if every link beneath it still holds its target from its
+    /// new place (`linksStayInside`), else EXDEV: mv then copies, and each
+    /// link it makes is judged.
+    private func requireSafeMove(_ st: FileStat, from: WriteTarget, to: WriteTarget, caller: Caller?) throws(Errno) {
+        switch st.kind {
+        case .symlink:
+            let target = try Sys.readlink(in: from.dir.descriptor, from.name)
+            guard linkMayHold(target, in: to.parentIno) else {
+                throw refusal(op: "rename", rule: "symlink-escape", path: path(to.parentIno, to.name), caller: caller)
+            }
+        case .directory:
+            guard linksStayInside(from.name, in: from.dir, expecting: st.identity, movingTo: to) else {
+                throw Errno.improperLink
+            }
+        default:
+            return
+        }
     }
 
     private func note(moved st: FileStat, from: WriteTarget, to: WriteTarget) {

@@ -15,6 +15,26 @@ extension GateFileSystem {
         var identity: FileIdentity
     }
 
+    /// Whether a link made (or moved) through the view into `directory` may
+    /// hold `target`. Its target must resolve inside the view (a missing
+    /// rest allowed), through real directories only (no name of its text
+    /// but the last may be a symlink), and, unless it is an existing file,
+    /// a directory it names must lie at least as deep in the source as the
+    /// link itself.
+    ///
+    /// The depth rule keeps links the agent makes from adding up to an
+    /// escape on the host: a link to a directory shallower than itself
+    /// (`up -> ../..`, `x -> .`) lets a path through it (`up/..`, `x/priv`)
+    /// land higher or elsewhere than its text says, and chains of such
+    /// links, each harmless when made, would reach past the source
+    /// (`/etc/shadow`) or into a hidden folder. A directory moved through
+    /// the view has the links beneath it judged again (`rename`).
+    func linkMayHold(_ target: [UInt8], in directory: InodeNumber) -> Bool {
+        guard let (path, kind) = try? resolveLinkTarget(target, from: directory, allowMissing: true, direct: true)
+        else { return false }
+        return kind != .directory || path.count >= table.segments(of: directory).count + 1
+    }
+
     /// Inside a write grant a link may point at what is not made yet (git,
     /// tar and rsync make links before their targets); elsewhere a link
     /// whose target is missing is hidden.
@@ -47,7 +67,18 @@ extension GateFileSystem {
     /// With `allowMissing` (a link inside a write grant), a target that does
     /// not exist yet resolves too, as long as the names from the first
     /// missing one on are names the policy would show (`missingTail`).
-    func resolveLink(_ target: [UInt8], from directory: InodeNumber, allowMissing: Bool = false) throws(Errno) -> [[UInt8]] {
+    /// With `direct` (a link being made), no name of the target's own text
+    /// but its last may be a symlink: the directories it names are real ones.
+    func resolveLink(
+        _ target: [UInt8], from directory: InodeNumber, allowMissing: Bool = false, direct: Bool = false
+    ) throws(Errno) -> [[UInt8]] {
+        try resolveLinkTarget(target, from: directory, allowMissing: allowMissing, direct: direct).path
+    }
+
+    /// `resolveLink`, with the kind of what the target names (nil: not made yet).
+    func resolveLinkTarget(
+        _ target: [UInt8], from directory: InodeNumber, allowMissing: Bool, direct: Bool
+    ) throws(Errno) -> (path: [[UInt8]], kind: FileKind?) {
         var pending = try GateFileSystem.names(ofLink: target)
         var stack: [Frame] = []
         for ino in table.ancestry(of: directory) {
@@ -70,43 +101,57 @@ extension GateFileSystem {
             let verdict = try judge(name, in: dir)
             if allowMissing, case .missing = verdict {
                 let tail = try missingTail([name] + pending.reversed(), below: top.cursor)
-                return stack.dropFirst().map(\.name) + tail
+                return (stack.dropFirst().map(\.name) + tail, nil)
             }
             guard case .shown(let st, let cursor) = verdict else { throw Errno.permissionDenied }
             if st.kind == .symlink {
+                if direct && hops == 1 && !pending.isEmpty { throw Errno.permissionDenied }
                 hops += 1
                 if hops > GateFileSystem.maxSymlinkHops { throw Errno.tooManySymbolicLinkLevels }
                 pending.append(contentsOf: try GateFileSystem.names(ofLink: try Sys.readlink(in: fd.descriptor, name)))
                 continue
             }
             if pending.isEmpty {
-                return stack.dropFirst().map(\.name) + [name]
+                return (stack.dropFirst().map(\.name) + [name], st.kind)
             }
             guard st.kind == .directory, let cursor else { throw Errno.notDirectory }
             let opened = try reopen(name, in: fd, expecting: st.identity, as: .directory).fd
             stack.append(Frame(name: name, node: nil, fd: opened, cursor: cursor, mountID: st.mountID, identity: st.identity))
         }
         // The target names a directory on the stack itself ("..", ".").
-        return stack.dropFirst().map(\.name)
+        return (stack.dropFirst().map(\.name), .directory)
     }
 
     /// The rest of a target from its first missing name on, decided by the
-    /// policy alone: every name but the last must be one a shown directory
-    /// could have, the last one a shown file or directory. `..` after a
-    /// missing name is refused (what it means depends on what gets created).
+    /// policy alone (`lexicalTarget`). `..` after a missing name is refused:
+    /// what it means depends on what gets created.
     private func missingTail(_ names: [[UInt8]], below start: PolicyCursor) throws(Errno) -> [[UInt8]] {
-        var cursor = start
+        var chain = [start]
+        return try lexicalTarget(names, chain: &chain, climbs: false)
+    }
+
+    /// Names of a link target walked by the policy alone, from the directory
+    /// whose cursors from the root down are `chain`: every name but the last
+    /// must be one a shown directory could have, the last one a shown file
+    /// or directory; with `climbs`, `..` goes back up `chain` (not past its
+    /// first entry). Returns the names appended below where it started.
+    func lexicalTarget(_ names: [[UInt8]], chain: inout [PolicyCursor], climbs: Bool) throws(Errno) -> [[UInt8]] {
         var out: [[UInt8]] = []
         for (index, name) in names.enumerated() where name != [0x2E] {
-            if name == [0x2E, 0x2E] { throw Errno.permissionDenied }
+            if name == [0x2E, 0x2E] {
+                guard climbs, chain.count > 1 else { throw Errno.permissionDenied }
+                chain.removeLast()
+                if !out.isEmpty { out.removeLast() }
+                continue
+            }
             let isLast = names[(index + 1)...].allSatisfy { $0 == [0x2E] }
-            let (asDirectory, next) = policy.step(cursor, name: name, isDirectory: true)
+            let (asDirectory, next) = policy.step(chain[chain.count - 1], name: name, isDirectory: true)
             if isLast {
-                let asFile = policy.step(cursor, name: name, isDirectory: false).0
+                let asFile = policy.step(chain[chain.count - 1], name: name, isDirectory: false).0
                 guard asFile.visibility == .visible || asDirectory.visibility != .hidden else { throw Errno.permissionDenied }
             } else {
                 guard asDirectory.visibility != .hidden, let next else { throw Errno.permissionDenied }
-                cursor = next
+                chain.append(next)
             }
             out.append(name)
         }

@@ -37,14 +37,13 @@ extension GateFileSystem {
     }
 
     /// A symlink inside a grant. Its target must be relative and, resolved
-    /// from the link's directory, stay inside the view and name no hidden
-    /// path; it may name something that does not exist yet (git, tar and
-    /// rsync make such links), and the link is then shown at once.
+    /// from the link's directory, stay inside the view, name no hidden path,
+    /// pass through no other symlink and lead no higher than the link
+    /// (`linkMayHold`); it may name something that does not exist yet (git,
+    /// tar and rsync make such links), and the link is then shown at once.
     public func symlink(_ target: [UInt8], _ parentIno: InodeNumber, _ name: [UInt8], caller: Caller?) throws(Errno) -> Entry {
         let place = try writeTarget(parentIno, name, isDirectory: false, op: "symlink", caller: caller)
-        do {
-            _ = try resolveLink(target, from: parentIno, allowMissing: true)
-        } catch {
+        guard linkMayHold(target, in: parentIno) else {
             throw refusal(op: "symlink", rule: "symlink-escape", path: path(parentIno, name), caller: caller)
         }
         try making(place, op: "symlink", caller: caller) { () throws(Errno) in

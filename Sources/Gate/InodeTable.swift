@@ -31,6 +31,19 @@ final class InodeTable: Sendable {
             linked[identity, default: []].append(ino)
         }
 
+        /// The node for `name` in `parent` holding the file `identity`. Two
+        /// names of one file in one directory share a `byEntry` key; the
+        /// other's node is among the file's linked nodes (looked through only
+        /// when `linked`: a file with one link has no other name).
+        func node(parent: UInt64, name: [UInt8], identity: FileIdentity, linked isLinked: Bool = true) -> UInt64? {
+            func named(_ ino: UInt64) -> Bool {
+                guard let rec = records[ino] else { return false }
+                return rec.parent.raw == parent && rec.name == name
+            }
+            if let ino = byEntry[EntryKey(parent: parent, identity: identity)], named(ino) { return ino }
+            return isLinked ? linked[identity]?.first(where: named) : nil
+        }
+
         mutating func dropLinks(_ ino: UInt64, _ identity: FileIdentity) {
             guard var nodes = linked[identity] else { return }
             nodes.removeAll { $0 == ino }
@@ -66,7 +79,8 @@ final class InodeTable: Sendable {
             let key = EntryKey(parent: parent.raw, identity: identity)
             // Reuse the node only for the same name: after a rename on the
             // host, the old node's (parent, name) no longer re-opens it.
-            if let ino = s.byEntry[key], let existing = s.records[ino], existing.name == name {
+            if let ino = s.node(parent: parent.raw, name: name, identity: identity, linked: links > 1),
+               let existing = s.records[ino] {
                 s.records[ino]!.nlookup += 1
                 if existing.kind == .regular {
                     s.records[ino]!.stamp = stamp
@@ -91,10 +105,8 @@ final class InodeTable: Sendable {
     /// remove or move that name.
     func holds(parent: InodeNumber, name: [UInt8], identity: FileIdentity) -> Bool {
         state.withLock { s in
-            guard let ino = s.byEntry[EntryKey(parent: parent.raw, identity: identity)], let rec = s.records[ino] else {
-                return false
-            }
-            return rec.name == name && rec.nlookup > 0
+            guard let ino = s.node(parent: parent.raw, name: name, identity: identity) else { return false }
+            return s.records[ino]!.nlookup > 0
         }
     }
 
@@ -108,10 +120,10 @@ final class InodeTable: Sendable {
         to newParent: InodeNumber, _ newName: [UInt8], cursor: PolicyCursor?
     ) {
         state.withLock { s in
-            let key = EntryKey(parent: parent.raw, identity: identity)
-            guard let ino = s.byEntry[key], let rec = s.records[ino], rec.name == name,
+            guard let ino = s.node(parent: parent.raw, name: name, identity: identity), let rec = s.records[ino],
                   s.records[newParent.raw] != nil else { return }
-            s.byEntry[key] = nil
+            let key = EntryKey(parent: parent.raw, identity: identity)
+            if s.byEntry[key] == ino { s.byEntry[key] = nil }
             s.byEntry[EntryKey(parent: newParent.raw, identity: identity)] = ino
             s.records[ino]!.parent = newParent
             s.records[ino]!.name = newName

@@ -116,6 +116,20 @@ import Testing
         #expect(try text(t, "projects/demo/late") == "HOST\n")
     }
 
+    /// Two names of one file in one directory are two nodes; moving one
+    /// moves that node (found by seed 12345 of the fsx test).
+    @Test func renamingOneOfTwoHardLinksInADirectoryMovesItsNode() throws {
+        let t = try SourceTree()
+        try t.file("projects/demo/one", "same\n")
+        try t.hardLink("projects/demo/two", to: "projects/demo/one")
+        let h = try granted(t)
+        let one = try h.node("projects/demo/one")
+        _ = try h.node("projects/demo/two")
+        #expect(h.rename("projects/demo", "one", to: "projects/demo", "three").errno == 0)
+        #expect(h.getattr(one).errno == 0, "the moved node re-opens at its new name")
+        #expect(try h.contents("projects/demo/three") == Array("same\n".utf8))
+    }
+
     /// open(O_TRUNC) truncates in the open itself (atomic_o_trunc); the log says so.
     @Test func truncationByOpenIsLogged() throws {
         let t = try SourceTree()
@@ -187,6 +201,36 @@ import Testing
         #expect(h.symlink("projects/demo", "around", to: "../demo/a.txt").errno == 0)
         #expect(try h.readlink(try h.node("projects/demo/dotted")).get() == "./a.txt", "read back as written")
         #expect(try h.readlink(try h.node("projects/demo/around")).get() == "../demo/a.txt")
+    }
+
+    /// Links that are each harmless when made but add up, on the host, to
+    /// one that leads out of the source or into a hidden folder (found by the
+    /// first attack pass): a link to its own directory or an ancestor, a
+    /// link through another link, a link moved higher, a directory moved to
+    /// a shallower place. Each is refused; the plain ones still work.
+    @Test func linksCannotBeChainedOutOfTheView() throws {
+        let t = try SourceTree()
+        try t.directory("projects/demo/priv")
+        try t.directory("projects/demo/r/a/b/c/d")
+        try t.directory("projects/demo/sub")
+        try t.directory("projects/demo/r/a/b2")
+        let h = try granted(t, deny: ["projects/demo/priv"])
+        #expect(h.symlink("projects/demo", "x", to: ".").errno == EACCES, "its own directory")
+        #expect(h.symlink("projects/demo/r/a/b/c/d", "up", to: "../../../../../..").errno == EACCES, "an ancestor")
+        #expect(h.symlink("projects/demo/r", "pw", to: "up/etc/shadow").errno == 0, "dangling, inside the view")
+        #expect(h.symlink("projects/demo/r/a", "l", to: "../a/b/x").errno == 0, "as deep as the link")
+        #expect(h.rename("projects/demo/r/a", "l", to: "projects/demo", "l").errno == EACCES, "moved, it would climb out")
+        #expect(h.symlink("projects/demo", "readme", to: "../README.md").errno == EACCES, "shallower than the link")
+        #expect(h.symlink("projects/demo", "s", to: "sub").errno == 0)
+        #expect(h.symlink("projects/demo", "through", to: "s/f").errno == EACCES, "through another link")
+        #expect(h.symlink("projects/demo", "alias", to: "y/priv/f").errno == 0)
+        #expect(h.symlink("projects/demo", "y", to: ".").errno == EACCES, "would make alias name priv")
+        try t.symlink("projects/demo/r/a/b/c/d/climb", to: "../../../../../.bashrc")
+        #expect(h.rename("projects/demo/r/a/b", "c", to: "projects/demo", "c").errno == EXDEV,
+                "moved higher, a link inside would name the home's .bashrc")
+        #expect(h.rename("projects/demo/r/a/b", "c", to: "projects/demo/r/a/b2", "c").errno == 0, "as deep: moved")
+        try t.remove("projects/demo/r/a/b2/c/d/climb")
+        #expect(h.rename("projects/demo/r/a/b2", "c", to: "projects/demo", "c").errno == 0, "no link inside: moved higher")
     }
 
     @Test func setuidIsStrippedAndDevicesAreRefused() throws {
