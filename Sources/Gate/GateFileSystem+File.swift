@@ -18,25 +18,22 @@ extension GateFileSystem {
         guard let rec = table.record(ino) else { throw Errno.noSuchFileOrDirectory }
         let path = table.path(of: ino)
         do throws(Errno) {
-            let file: OpenFile
-            if flags.changesFile {
-                file = try openForWrite(ino, rec, flags: flags, caller: caller)
-            } else {
-                file = try openForRead(ino, rec, path: path, caller: caller)
-            }
+            let (file, st) = flags.changesFile
+                ? try openForWrite(ino, rec, flags: flags, caller: caller)
+                : try openForRead(ino, rec, path: path, caller: caller)
             guard let (fh, concurrent) = handles.insert(file, caps: settings.handleCaps) else {
                 throw Errno.tooManyOpenFiles
             }
             audit?.record(.open(mode: flags.mode, handle: fh.raw, errno: 0), path: path, caller: caller)
             return OpenedFile(
-                handle: fh, attributesStale: table.exchangeStamp(ino, file.stamp), directIO: concurrent)
+                handle: fh, attributesStale: table.exchangeStamp(ino, ChangeStamp(st)), directIO: concurrent)
         } catch {
             audit?.record(.open(mode: flags.mode, handle: 0, errno: error.rawValue), path: path, caller: caller)
             throw error
         }
     }
 
-    private func openForRead(_ ino: InodeNumber, _ rec: InodeRecord, path: [UInt8], caller: Caller?) throws(Errno) -> OpenFile {
+    private func openForRead(_ ino: InodeNumber, _ rec: InodeRecord, path: [UInt8], caller: Caller?) throws(Errno) -> (OpenFile, FileStat) {
         guard rec.kind == .regular else { throw Errno.permissionDenied }
         let (fd, st) = try reopen(rec, in: try directoryFD(rec.parent), as: .readableFile)
         guard st.kind == .regular else { throw Errno.staleNFSFileHandle }
@@ -44,7 +41,7 @@ extension GateFileSystem {
             recordDeny(op: "open", rule: rule, path: path, caller: caller)
             throw Errno.noSuchFileOrDirectory
         }
-        return OpenFile(fd: fd, ino: ino, stat: st, path: path, owner: owner(caller))
+        return (OpenFile(fd: fd, ino: ino, stat: st, path: path, owner: owner(caller)), st)
     }
 
     /// Hands the bridge the descriptor to splice from, and records the read.

@@ -15,9 +15,6 @@ struct WriteTarget {
 }
 
 extension GateFileSystem {
-    /// Whether any rule grants write: the mount is read-write only then.
-    public var grantsWrite: Bool { !policy.spec.write.isEmpty }
-
     /// Decides a change at `name` in the directory `parentIno`, by the name
     /// alone, before any syscall touches it, so a name the view hides is
     /// refused (EACCES) the same way whether or not something of that name
@@ -128,10 +125,13 @@ extension GateFileSystem {
     /// caller (its uid, and its gid unless the directory is setgid, whose
     /// group the node has inherited already); a daemon running as a user
     /// leaves it to that user, the only owner it can give.
-    func assignOwner(_ fd: FileDescriptor, caller: Caller?, in target: WriteTarget) throws(Errno) {
-        guard Sys.effectiveUID == 0, let caller, caller.uid != 0 || caller.gid != 0 else { return }
+    /// Returns whether it changed the owner (attributes read before are stale then).
+    @discardableResult
+    func assignOwner(_ fd: FileDescriptor, caller: Caller?, in target: WriteTarget) throws(Errno) -> Bool {
+        guard Sys.effectiveUID == 0, let caller, caller.uid != 0 || caller.gid != 0 else { return false }
         let parentMode = try Sys.stat(fd: target.dir.descriptor).mode
         let inherits = parentMode & 0o2000 != 0
         try Sys.setOwner(of: fd, uid: caller.uid, gid: inherits ? nil : caller.gid)
+        return true
     }
 }

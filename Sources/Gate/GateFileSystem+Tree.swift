@@ -11,7 +11,7 @@ extension GateFileSystem {
         try making(target, op: "mkdir", caller: caller) { () throws(Errno) in
             try Sys.makeDirectory(in: target.dir.descriptor, name, permissions: permissions)
         }
-        let (st, _) = try ownNew(target, kind: .directory, caller: caller)
+        let st = try ownNew(target, kind: .directory, caller: caller)
         let (_, cursor) = policy.step(target.parent.cursor!, name: name, isDirectory: true)
         audit?.record(.change(.mkdir(mode: permissions)), path: path(parentIno, name), caller: caller)
         return enter(name, in: parentIno, stat: st, cursor: cursor)
@@ -31,7 +31,7 @@ extension GateFileSystem {
         try making(target, op: "mknod", caller: caller) { () throws(Errno) in
             try Sys.makeNode(in: target.dir.descriptor, name, mode: full)
         }
-        let (st, _) = try ownNew(target, kind: nil, caller: caller)
+        let st = try ownNew(target, kind: nil, caller: caller)
         audit?.record(.change(.mknod(mode: full)), path: path(parentIno, name), caller: caller)
         return enter(name, in: parentIno, stat: st, cursor: nil)
     }
@@ -49,7 +49,7 @@ extension GateFileSystem {
         try making(place, op: "symlink", caller: caller) { () throws(Errno) in
             try Sys.makeSymlink(target, in: place.dir.descriptor, name)
         }
-        let (st, _) = try ownNew(place, kind: .symlink, caller: caller)
+        let st = try ownNew(place, kind: .symlink, caller: caller)
         audit?.record(.change(.symlink(target: target)), path: path(parentIno, name), caller: caller)
         return enter(name, in: parentIno, stat: st, cursor: nil)
     }
@@ -66,13 +66,12 @@ extension GateFileSystem {
 
     /// The entry just made at `target`: opened as a path (never followed),
     /// checked to be of the kind made, given to its owner.
-    private func ownNew(_ target: WriteTarget, kind: FileKind?, caller: Caller?) throws(Errno) -> (FileStat, OwnedFD) {
+    private func ownNew(_ target: WriteTarget, kind: FileKind?, caller: Caller?) throws(Errno) -> FileStat {
         let fd = try Sys.open(in: target.dir.descriptor, target.name, options: [.path])
         var st = try Sys.stat(fd: fd.descriptor)
         if let kind, st.kind != kind { throw Errno.staleNFSFileHandle }
-        try assignOwner(fd.descriptor, caller: caller, in: target)
-        if Sys.effectiveUID == 0, caller != nil { st = try Sys.stat(fd: fd.descriptor) }
-        return (st, fd)
+        if try assignOwner(fd.descriptor, caller: caller, in: target) { st = try Sys.stat(fd: fd.descriptor) }
+        return st
     }
 
     public func unlink(_ parentIno: InodeNumber, _ name: [UInt8], caller: Caller?) throws(Errno) {

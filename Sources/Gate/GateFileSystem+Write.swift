@@ -50,7 +50,9 @@ extension GateFileSystem {
     /// parent and checked to be the file lookup approved, and not a secret's
     /// identity, before `O_TRUNC` is applied.
     /// Without a grant the answer is EROFS, which the `open` line records.
-    func openForWrite(_ ino: InodeNumber, _ rec: InodeRecord, flags: OpenFlags, caller: Caller?) throws(Errno) -> OpenFile {
+    func openForWrite(
+        _ ino: InodeNumber, _ rec: InodeRecord, flags: OpenFlags, caller: Caller?
+    ) throws(Errno) -> (OpenFile, FileStat) {
         guard decision(of: ino, rec).isWritable else { throw Errno.readOnlyFileSystem }
         guard rec.kind == .regular else { throw Errno.permissionDenied }
         let access: FileDescriptor.AccessMode = flags.mode == .readWrite ? .readWrite : .writeOnly
@@ -69,7 +71,7 @@ extension GateFileSystem {
             opened = try Sys.stat(fd: fd.descriptor)
             audit?.record(.change(.setattr(AttributeChange(size: 0))), path: path, caller: caller)
         }
-        return OpenFile(fd: fd, ino: ino, stat: opened, path: path, owner: owner(caller), writable: true)
+        return (OpenFile(fd: fd, ino: ino, stat: opened, path: path, owner: owner(caller), writable: true), opened)
     }
 
     /// One write request: `body` moves the request's data into the

@@ -24,13 +24,9 @@ final class OpenFile: Sendable {
     let writes = Atomic<UInt64>(0)
     let written = Atomic<UInt64>(0)
 
-    /// The file's stamp when it was opened.
-    let stamp: ChangeStamp
-
     init(fd: OwnedFD, ino: InodeNumber, stat st: FileStat, path: [UInt8], owner: HandleOwner, writable: Bool = false) {
         self.writable = writable
         self.identity = st.identity
-        self.stamp = ChangeStamp(st)
         self.knownSize = Atomic(st.size)
         self.owner = owner
         self.fd = fd

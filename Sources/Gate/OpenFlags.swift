@@ -11,17 +11,12 @@ public struct OpenFlags: Sendable, Hashable {
     public var truncate: Bool
     public var append: Bool
     public var create: Bool
-    /// `O_EXCL`: with `create`, fail if the name exists.
-    public var exclusive: Bool
 
-    public init(
-        mode: OpenMode, truncate: Bool = false, append: Bool = false, create: Bool = false, exclusive: Bool = false
-    ) {
+    public init(mode: OpenMode, truncate: Bool = false, append: Bool = false, create: Bool = false) {
         self.mode = mode
         self.truncate = truncate
         self.append = append
         self.create = create
-        self.exclusive = exclusive
     }
 
     /// Decodes the flags the caller passed to open(2).
@@ -29,8 +24,7 @@ public struct OpenFlags: Sendable, Hashable {
         let options = FileDescriptor.OpenOptions(rawValue: flags)
         self.init(
             mode: OpenMode(openFlags: flags), truncate: options.contains(.truncate),
-            append: options.contains(.append), create: options.contains(.create),
-            exclusive: options.contains(.exclusiveCreate))
+            append: options.contains(.append), create: options.contains(.create))
     }
 
     /// Whether the open would let the caller change the file.

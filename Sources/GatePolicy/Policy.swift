@@ -60,6 +60,9 @@ public struct Policy: Sendable {
             exceptCovered: exceptCovered)
     }
 
+    /// Whether any rule grants write: the mount is read-write only then.
+    public var grantsWrite: Bool { !spec.write.isEmpty }
+
     /// allow + deny + secret patterns + except patterns; internal hidden
     /// paths are not counted, nor write grants (each is an allow too).
     public var ruleCount: Int {

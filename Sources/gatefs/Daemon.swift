@@ -88,7 +88,7 @@ enum Daemon {
         // The kernel applies the caller's umask to every mode it passes on
         // (create, mkdir, mknod); the daemon's own must not mask them again.
         // Its own files (the log, its lock) are made with explicit 0600.
-        if !settings.policy.spec.write.isEmpty { Sys.setUmask(0) }
+        if settings.policy.grantsWrite { Sys.setUmask(0) }
         do {
             return try GateFileSystem(settings: settings, mountpoint: plan.mountpoint, audit: audit)
         } catch {

@@ -29,7 +29,7 @@ struct MountPlan: Sendable {
     /// Read-write at the kernel only when some rule grants write: without
     /// a grant the kernel itself refuses every change with EROFS.
     var mountOptions: [String] {
-        var o = [policy.spec.write.isEmpty ? "ro" : "rw", "nosuid", "nodev", "default_permissions", "fsname=gatefs", "subtype=gatefs"]
+        var o = [policy.grantsWrite ? "rw" : "ro", "nosuid", "nodev", "default_permissions", "fsname=gatefs", "subtype=gatefs"]
         if allowOther { o.append("allow_other") }
         return o
     }
