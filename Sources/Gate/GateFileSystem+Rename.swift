@@ -34,10 +34,14 @@ extension GateFileSystem {
             try requireSameHiding(existing, from: to, to: back)
         }
         try requireSameHiding(source, from: from, to: to)
-        try requireSafeMove(source, from: from, to: to, caller: caller)
-        if mode == .exchange, let existing { try requireSafeMove(existing, from: to, to: from, caller: caller) }
         let effective: Sys.RenameMode = existing == nil && mode == .replace ? .noReplace : mode
-        try Sys.rename(in: from.dir.descriptor, name, to: to.dir.descriptor, newName, effective)
+        let movesLinks = [source.kind, existing?.kind].contains { $0 == .symlink || $0 == .directory }
+        func move() throws(Errno) {
+            try requireSafeMove(source, from: from, to: to, caller: caller)
+            if mode == .exchange, let existing { try requireSafeMove(existing, from: to, to: from, caller: caller) }
+            try Sys.rename(in: from.dir.descriptor, name, to: to.dir.descriptor, newName, effective)
+        }
+        if movesLinks { try linkChanges.withLock { (_) throws(Errno) in try move() } } else { try move() }
         note(moved: source, from: from, to: to)
         if mode == .exchange, let existing { note(moved: existing, from: to, to: from) }
         // A file replaced by the rename lost a link; its other names must show it.

@@ -15,20 +15,21 @@ extension GateFileSystem {
         var identity: FileIdentity
     }
 
-    /// Whether a link made (or moved) through the view into `directory` may
-    /// hold `target`. Its target must resolve inside the view (a missing
-    /// rest allowed), through real directories only (no name of its text
-    /// but the last may be a symlink), and, unless it is an existing file,
-    /// a directory it names must lie at least as deep in the source as the
-    /// link itself.
+    /// Whether a link made (or moved, or linked) through the view into
+    /// `directory` may hold `target`. Its target must resolve inside the
+    /// view (a missing rest allowed), through real directories only (no name
+    /// of its text but the last may be a symlink), and a directory it names
+    /// must lie at least as deep in the source as the link itself.
     ///
-    /// The depth rule keeps links the agent makes from adding up to an
-    /// escape on the host: a link to a directory shallower than itself
-    /// (`up -> ../..`, `x -> .`) lets a path through it (`up/..`, `x/priv`)
-    /// land higher or elsewhere than its text says, and chains of such
-    /// links, each harmless when made, would reach past the source
-    /// (`/etc/shadow`) or into a hidden folder. A directory moved through
-    /// the view has the links beneath it judged again (`rename`).
+    /// A link to a directory shallower than itself (`up -> ../..`,
+    /// `x -> .`) lets other links' paths through it (`up/..`, `x/priv`)
+    /// land higher or elsewhere than their text says, once it replaces the
+    /// directory they were judged through: chains of such links, each
+    /// harmless when made, reach past the source (`/etc/shadow`) or into a
+    /// hidden folder. A directory moved through the view has the links
+    /// beneath it judged again (`rename`), and `linkChanges` keeps links
+    /// from being made in it meanwhile. What this leaves open (a target
+    /// that becomes a directory later) is in SECURITY.md.
     func linkMayHold(_ target: [UInt8], in directory: InodeNumber) -> Bool {
         guard let (path, kind) = try? resolveLinkTarget(target, from: directory, allowMissing: true, direct: true)
         else { return false }

@@ -43,11 +43,13 @@ extension GateFileSystem {
     /// tar and rsync make such links), and the link is then shown at once.
     public func symlink(_ target: [UInt8], _ parentIno: InodeNumber, _ name: [UInt8], caller: Caller?) throws(Errno) -> Entry {
         let place = try writeTarget(parentIno, name, isDirectory: false, op: "symlink", caller: caller)
-        guard linkMayHold(target, in: parentIno) else {
-            throw refusal(op: "symlink", rule: "symlink-escape", path: path(parentIno, name), caller: caller)
-        }
-        try making(place, op: "symlink", caller: caller) { () throws(Errno) in
-            try Sys.makeSymlink(target, in: place.dir.descriptor, name)
+        try linkChanges.withLock { (_) throws(Errno) in
+            guard linkMayHold(target, in: parentIno) else {
+                throw refusal(op: "symlink", rule: "symlink-escape", path: path(parentIno, name), caller: caller)
+            }
+            try making(place, op: "symlink", caller: caller) { () throws(Errno) in
+                try Sys.makeSymlink(target, in: place.dir.descriptor, name)
+            }
         }
         let st = try ownNew(place, kind: .symlink, caller: caller)
         audit?.record(.change(.symlink(target: target)), path: path(parentIno, name), caller: caller)
@@ -111,8 +113,14 @@ extension GateFileSystem {
         if let rule = secrets.rule(for: source) {
             throw refusal(op: "link", rule: rule, path: table.path(of: ino), caller: caller, errno: .noSuchFileOrDirectory)
         }
-        try making(target, op: "link", caller: caller) { () throws(Errno) in
-            try Sys.link(in: fromDir.descriptor, rec.name, to: target.dir.descriptor, name)
+        try linkChanges.withLock { (_) throws(Errno) in
+            // A second name for a symlink is a link made at the new place.
+            if source.kind == .symlink, !linkMayHold(try Sys.readlink(in: fromDir.descriptor, rec.name), in: parentIno) {
+                throw refusal(op: "link", rule: "symlink-escape", path: path(parentIno, name), caller: caller)
+            }
+            try making(target, op: "link", caller: caller) { () throws(Errno) in
+                try Sys.link(in: fromDir.descriptor, rec.name, to: target.dir.descriptor, name)
+            }
         }
         let st = try Sys.stat(in: target.dir.descriptor, name)
         guard st.identity == rec.identity else {

@@ -20,6 +20,10 @@ public final class GateFileSystem: Sendable {
     /// FUSE mounts inside the source, hidden without being touched.
     let mounts: MountGuard
     let audit: AuditLog?
+    /// Held while a link is judged and made, and while a directory's links
+    /// are judged and it is moved: no link can be made inside a directory
+    /// between the check of its links and its move (`linksStayInside`).
+    let linkChanges = Mutex<Void>(())
     /// Tells the kernel to drop a node's cached pages and attributes; the
     /// bridge sets it once the session exists.
     /// Held in a class, not as a bare function value in the `Mutex`: a
